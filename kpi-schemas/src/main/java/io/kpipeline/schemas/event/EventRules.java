@@ -1,0 +1,106 @@
+package io.kpipeline.schemas.event;
+
+import io.kpipeline.avro.CrmEvent;
+import io.kpipeline.avro.DealClosed;
+import io.kpipeline.avro.DealCreated;
+import io.kpipeline.avro.DealUpdated;
+import io.kpipeline.avro.ForecastSubmitted;
+import io.kpipeline.avro.SpendRecorded;
+import io.kpipeline.avro.TargetSet;
+import io.kpipeline.avro.TouchpointLogged;
+
+import java.math.BigDecimal;
+import java.util.regex.Pattern;
+
+/**
+ * The checks of the event contract that an Avro schema cannot express (money that parses and is not negative,
+ * a touchpoint on a lead or a deal, contract months of at least one, period syntax). Applied to JSON input by
+ * the connectors and again to Avro records read from Kafka, since other producers may write there too.
+ */
+public final class EventRules {
+    private static final Pattern PERIOD = Pattern.compile("\\d{4}-(0[1-9]|1[0-2]|Q[1-4])");
+    private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+
+    private EventRules() {
+    }
+
+    /** Throws {@link InvalidEventException} when the event breaks the contract. */
+    public static void check(CrmEvent event) {
+        if (event.getEventId() == null || event.getEventId().isBlank()) {
+            throw new InvalidEventException("MISSING_FIELD", "missing required field 'eventId'");
+        }
+        Object p = event.getPayload();
+        String t = event.getType().name();
+        if (!p.getClass().getSimpleName().equals(t)) {
+            throw new InvalidEventException("INVALID_FIELD", "type " + t + " does not match its payload " + p.getClass().getSimpleName());
+        }
+        if (p instanceof DealCreated d) {
+            money(t, "amount", d.getAmount());
+            currency(t, d.getCurrency());
+            months(t, d.getContractMonths());
+        } else if (p instanceof DealUpdated d) {
+            money(t, "amount", d.getAmount());
+            currency(t, d.getCurrency());
+            months(t, d.getContractMonths());
+        } else if (p instanceof DealClosed d) {
+            money(t, "amount", d.getAmount());
+            currency(t, d.getCurrency());
+        } else if (p instanceof SpendRecorded s) {
+            money(t, "amount", s.getAmount());
+            currency(t, s.getCurrency());
+            if (s.getPeriodEnd().isBefore(s.getPeriodStart())) {
+                throw new InvalidEventException("INVALID_FIELD", t + ": periodEnd " + s.getPeriodEnd() + " is before periodStart " + s.getPeriodStart());
+            }
+        } else if (p instanceof ForecastSubmitted f) {
+            money(t, "amount", f.getAmount());
+            currency(t, f.getCurrency());
+            period(t, f.getPeriod());
+        } else if (p instanceof TargetSet s) {
+            money(t, "value", s.getValue());
+            period(t, s.getPeriod());
+        } else if (p instanceof TouchpointLogged tp) {
+            if (blank(tp.getLeadId()) && blank(tp.getDealId())) {
+                throw new InvalidEventException("MISSING_FIELD", t + ": needs 'leadId' or 'dealId'");
+            }
+        }
+    }
+
+    /** Parses a money string of the contract; null stays null. */
+    public static BigDecimal money(String type, String field, String text) {
+        if (text == null) {
+            return null;
+        }
+        BigDecimal value;
+        try {
+            value = new BigDecimal(text.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidEventException("INVALID_FIELD", type + "." + field + ": not a decimal amount: '" + text + "'");
+        }
+        if (value.signum() < 0) {
+            throw new InvalidEventException("NEGATIVE_AMOUNT", type + "." + field + ": negative amount " + text);
+        }
+        return value;
+    }
+
+    private static void currency(String type, String currency) {
+        if (currency != null && !CURRENCY.matcher(currency).matches()) {
+            throw new InvalidEventException("INVALID_FIELD", type + ".currency: not an ISO-4217 code: '" + currency + "'");
+        }
+    }
+
+    private static void months(String type, Integer months) {
+        if (months != null && months < 1) {
+            throw new InvalidEventException("INVALID_FIELD", type + ".contractMonths: must be at least 1, got " + months);
+        }
+    }
+
+    private static void period(String type, String period) {
+        if (!PERIOD.matcher(period).matches()) {
+            throw new InvalidEventException("INVALID_FIELD", type + ".period: expected yyyy-mm or yyyy-Qn, got '" + period + "'");
+        }
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}

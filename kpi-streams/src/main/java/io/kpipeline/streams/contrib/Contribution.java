@@ -1,0 +1,29 @@
+package io.kpipeline.streams.contrib;
+
+import io.kpipeline.streams.aggregate.Measure;
+import io.kpipeline.streams.entity.DimKeys;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/**
+ * One thing an entity's current state contributes to the KPIs: a measure (with a stage or channel sub-key, or ""),
+ * the instant that places it in calendar periods ({@code null}: a point-in-time measure), the dimension keys it
+ * counts under, and its values (a count, an amount, a duration in ms or -1). An entity's contributions are a pure
+ * function of its state, so diffing the old list with the new one yields exactly the retractions and additions.
+ */
+public record Contribution(Measure measure, String sub, Instant at, DimKeys keys, long count, BigDecimal amount,
+                           long millis) {
+
+    public static Contribution count(Measure m, Instant at, DimKeys keys) {
+        return new Contribution(m, "", at, keys, 1, null, -1);
+    }
+
+    public static Contribution money(Measure m, Instant at, DimKeys keys, BigDecimal amount) {
+        return new Contribution(m, "", at, keys, 1, amount, -1);
+    }
+
+    public static Contribution duration(Measure m, String sub, Instant at, DimKeys keys, long millis) {
+        return new Contribution(m, sub, at, keys, 1, null, Math.max(0, millis));
+    }
+}

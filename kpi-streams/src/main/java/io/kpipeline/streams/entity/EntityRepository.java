@@ -1,0 +1,118 @@
+package io.kpipeline.streams.entity;
+
+import io.kpipeline.avro.CrmEvent;
+import io.kpipeline.avro.DealCreated;
+import io.kpipeline.avro.LeadConverted;
+import io.kpipeline.streams.codec.ByteReader;
+import io.kpipeline.streams.codec.ByteWriter;
+import io.kpipeline.streams.config.EngineSettings;
+import io.kpipeline.streams.event.EventCodec;
+import io.kpipeline.streams.event.EventOrder;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * The stored event sets of all entities and the links between them (a lead's deals, a deal's leads), with the
+ * folded states cached for the duration of one input event.
+ */
+public final class EntityRepository {
+    private final KeyValueStore<String, byte[]> events;
+    private final KeyValueStore<String, byte[]> links;
+    private final EngineSettings settings;
+    private final Map<String, Object> memo = new HashMap<>();
+
+    public EntityRepository(KeyValueStore<String, byte[]> events, KeyValueStore<String, byte[]> links, EngineSettings settings) {
+        this.events = events;
+        this.links = links;
+        this.settings = settings;
+    }
+
+    /** Forgets folded states; call once per input event. */
+    public void clearCache() {
+        memo.clear();
+    }
+
+    /** The entity's events in contract order. */
+    public List<CrmEvent> events(String entity) {
+        List<CrmEvent> list = EventCodec.decode(events.get(entity));
+        list.sort(EventOrder.ORDER);
+        return list;
+    }
+
+    /** Adds an event to its entity's set and records the links it names. */
+    public void append(String entity, CrmEvent event) {
+        List<CrmEvent> list = EventCodec.decode(events.get(entity));
+        list.add(event);
+        events.put(entity, EventCodec.encode(list));
+        memo.remove(entity);
+        Object p = event.getPayload();
+        if (p instanceof DealCreated d && d.getLeadId() != null) {
+            link("lead-deals:" + d.getLeadId(), d.getDealId());
+            link("deal-leads:" + d.getDealId(), d.getLeadId());
+        } else if (p instanceof LeadConverted c) {
+            link("lead-deals:" + c.getLeadId(), c.getDealId());
+            link("deal-leads:" + c.getDealId(), c.getLeadId());
+        }
+    }
+
+    public LeadState lead(String leadId) {
+        Object o = memo.computeIfAbsent("lead:" + leadId, k -> Optional.ofNullable(LeadState.fold(leadId, events(k))));
+        return (LeadState) ((Optional<?>) o).orElse(null);
+    }
+
+    public DealState deal(String dealId) {
+        Object o = memo.computeIfAbsent("deal:" + dealId,
+                k -> Optional.ofNullable(DealState.fold(dealId, events(k), settings.fx(), settings.calendar())));
+        return (DealState) ((Optional<?>) o).orElse(null);
+    }
+
+    /** The deals whose source lead is (or was converted from) {@code leadId}, that exist. */
+    public List<DealState> dealsOf(String leadId) {
+        List<DealState> out = new ArrayList<>();
+        for (String dealId : linked("lead-deals:" + leadId)) {
+            DealState d = deal(dealId);
+            if (d != null) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    /** A deal's source lead: {@code DealCreated.leadId}, else the lead converted into it. */
+    public String sourceLeadId(DealState deal) {
+        if (deal.leadId() != null) {
+            return deal.leadId();
+        }
+        TreeSet<String> leads = linked("deal-leads:" + deal.dealId());
+        return leads.isEmpty() ? null : leads.first();
+    }
+
+    public TreeSet<String> linked(String linkKey) {
+        TreeSet<String> set = new TreeSet<>();
+        byte[] bytes = links.get(linkKey);
+        if (bytes != null) {
+            ByteReader r = new ByteReader(bytes);
+            int n = Math.toIntExact(r.readUnsigned());
+            for (int i = 0; i < n; i++) {
+                set.add(r.readString());
+            }
+        }
+        return set;
+    }
+
+    private void link(String linkKey, String id) {
+        TreeSet<String> set = linked(linkKey);
+        if (set.add(id)) {
+            ByteWriter w = new ByteWriter();
+            w.writeUnsigned(set.size());
+            set.forEach(w::writeString);
+            links.put(linkKey, w.toByteArray());
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.kpipeline.streams.event;
+
+import io.kpipeline.avro.CrmEvent;
+import io.kpipeline.streams.codec.ByteReader;
+import io.kpipeline.streams.codec.ByteWriter;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Encodes an entity's stored event set for its state store: plain Avro binary of each event in the schema this
+ * build was compiled with (the registry is for records on topics; a store belongs to one application version).
+ */
+public final class EventCodec {
+    private static final SpecificDatumWriter<CrmEvent> WRITER = new SpecificDatumWriter<>(CrmEvent.class);
+    private static final SpecificDatumReader<CrmEvent> READER = new SpecificDatumReader<>(CrmEvent.class);
+
+    private EventCodec() {
+    }
+
+    public static byte[] encode(List<CrmEvent> events) {
+        ByteWriter w = new ByteWriter(events.size() * 160 + 8);
+        w.writeUnsigned(events.size());
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        BinaryEncoder encoder = null;
+        for (CrmEvent event : events) {
+            out.reset();
+            encoder = EncoderFactory.get().binaryEncoder(out, encoder);
+            try {
+                WRITER.write(event, encoder);
+                encoder.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            w.writeBytes(out.toByteArray());
+        }
+        return w.toByteArray();
+    }
+
+    public static List<CrmEvent> decode(byte[] bytes) {
+        if (bytes == null) {
+            return new ArrayList<>();
+        }
+        ByteReader r = new ByteReader(bytes);
+        int n = Math.toIntExact(r.readUnsigned());
+        List<CrmEvent> events = new ArrayList<>(n + 1);
+        BinaryDecoder decoder = null;
+        for (int i = 0; i < n; i++) {
+            decoder = DecoderFactory.get().binaryDecoder(r.readBytes(), decoder);
+            try {
+                events.add(READER.read(null, decoder));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return events;
+    }
+}

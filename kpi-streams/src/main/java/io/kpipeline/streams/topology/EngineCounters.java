@@ -1,0 +1,49 @@
+package io.kpipeline.streams.topology;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counts what the engine did not apply, by reason, and what it did; bound to Micrometer by the application. */
+public final class EngineCounters {
+    private final Map<String, LongAdder> rejected = new ConcurrentHashMap<>();
+    private final LongAdder applied = new LongAdder();
+    private final LongAdder duplicates = new LongAdder();
+    private final LongAdder published = new LongAdder();
+
+    public void rejected(String reasonCode) {
+        rejected.computeIfAbsent(reasonCode, k -> new LongAdder()).increment();
+    }
+
+    public void countApplied() {
+        applied.increment();
+    }
+
+    public void duplicate() {
+        duplicates.increment();
+    }
+
+    public void published(int n) {
+        published.add(n);
+    }
+
+    public Map<String, LongAdder> rejectedByReason() {
+        return rejected;
+    }
+
+    public long applied() {
+        return applied.sum();
+    }
+
+    public long duplicates() {
+        return duplicates.sum();
+    }
+
+    public long publishedPoints() {
+        return published.sum();
+    }
+
+    public long rejectedTotal() {
+        return rejected.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+}

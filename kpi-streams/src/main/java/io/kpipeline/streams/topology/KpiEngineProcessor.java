@@ -1,0 +1,215 @@
+package io.kpipeline.streams.topology;
+
+import io.kpipeline.avro.CrmEvent;
+import io.kpipeline.avro.DeadLetter;
+import io.kpipeline.avro.DealClosed;
+import io.kpipeline.avro.DealCreated;
+import io.kpipeline.avro.DealUpdated;
+import io.kpipeline.avro.ForecastSubmitted;
+import io.kpipeline.avro.SpendRecorded;
+import io.kpipeline.schemas.event.EntityKey;
+import io.kpipeline.schemas.event.InvalidEventException;
+import io.kpipeline.streams.aggregate.AggregateWriter;
+import io.kpipeline.streams.config.EngineSettings;
+import io.kpipeline.streams.contrib.Contribution;
+import io.kpipeline.streams.contrib.ContributionCodec;
+import io.kpipeline.streams.contrib.DealContributions;
+import io.kpipeline.streams.contrib.LeadContributions;
+import io.kpipeline.streams.contrib.SpendContributions;
+import io.kpipeline.streams.entity.DealState;
+import io.kpipeline.streams.entity.EntityRepository;
+import io.kpipeline.streams.event.CrmEventSerde;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The KPI engine: stores each valid event in its entity's event set (deduplicated by eventId, refused when older
+ * than the correction horizon against stream time), refolds the entities whose state the event can change, and
+ * applies the difference between their old and new contributions to the aggregates. A wall-clock punctuator
+ * publishes the KPI points of changed series to {@code kpi-updates}.
+ */
+final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Object> {
+    private static final String STREAM_TIME = "stream-time";
+    private final EngineSettings settings;
+    private final EngineCounters counters;
+    private final Duration publishInterval;
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, byte[]> contributions;
+    private KeyValueStore<String, Long> eventIds;
+    private KeyValueStore<String, Long> meta;
+    private EntityRepository entities;
+    private AggregateWriter aggregates;
+    private UpdatePublisher publisher;
+
+    KpiEngineProcessor(EngineSettings settings, EngineCounters counters, Duration publishInterval) {
+        this.settings = settings;
+        this.counters = counters;
+        this.publishInterval = publishInterval;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        contributions = context.getStateStore(Stores.CONTRIBUTIONS);
+        eventIds = context.getStateStore(Stores.EVENT_IDS);
+        meta = context.getStateStore(Stores.META);
+        entities = new EntityRepository(context.getStateStore(Stores.ENTITY_EVENTS), context.getStateStore(Stores.ENTITY_LINKS), settings);
+        KeyValueStore<String, byte[]> dirty = context.getStateStore(Stores.DIRTY);
+        KeyValueStore<String, byte[]> aggregateStore = context.getStateStore(Stores.AGGREGATES);
+        aggregates = new AggregateWriter(aggregateStore, dirty, settings.calendar());
+        publisher = new UpdatePublisher(aggregateStore, dirty, settings.calendar(), counters);
+        context.schedule(publishInterval, PunctuationType.WALL_CLOCK_TIME, now -> publisher.publish(context, now));
+    }
+
+    @Override
+    public void process(Record<String, CrmEvent> record) {
+        CrmEvent event = record.value();
+        if (event == null) {
+            return;
+        }
+        if (eventIds.get(event.getEventId()) != null) {
+            counters.duplicate();
+            return;
+        }
+        try {
+            checkApplicable(event);
+        } catch (InvalidEventException e) {
+            counters.rejected(e.reasonCode());
+            context.forward(record.withKey(event.getEventId()).withValue(deadLetter(event, e)));
+            return;
+        }
+        String entity = EntityKey.of(event);
+        eventIds.put(event.getEventId(), event.getOccurredAt().toEpochMilli());
+        entities.clearCache();
+        entities.append(entity, event);
+        for (String affected : affected(entity)) {
+            refresh(affected);
+        }
+        aggregates.flush();
+        counters.countApplied();
+    }
+
+    /** Refuses events older than the correction horizon and amounts with no conversion rate. */
+    private void checkApplicable(CrmEvent event) {
+        long occurred = event.getOccurredAt().toEpochMilli();
+        Long streamTime = meta.get(STREAM_TIME);
+        if (streamTime != null && occurred < streamTime - settings.correctionHorizon().toMillis()) {
+            throw new InvalidEventException("TOO_LATE", "occurredAt " + event.getOccurredAt() + " is older than the correction horizon "
+                    + settings.correctionHorizon() + " before stream time " + Instant.ofEpochMilli(streamTime));
+        }
+        Object p = event.getPayload();
+        String amount = null, currency = null;
+        if (p instanceof DealCreated d) {
+            amount = d.getAmount();
+            currency = d.getCurrency();
+        } else if (p instanceof DealUpdated d) {
+            amount = d.getAmount() == null ? "0" : d.getAmount();
+            currency = d.getCurrency();
+        } else if (p instanceof DealClosed d) {
+            amount = d.getAmount() == null ? "0" : d.getAmount();
+            currency = d.getCurrency();
+        } else if (p instanceof SpendRecorded s) {
+            amount = s.getAmount();
+            currency = s.getCurrency();
+        } else if (p instanceof ForecastSubmitted f) {
+            amount = f.getAmount();
+            currency = f.getCurrency();
+        }
+        if (currency != null && settings.fx().convert(new BigDecimal(amount), currency, settings.calendar().day(event.getOccurredAt())) == null) {
+            throw new InvalidEventException("NO_FX_RATE", event.getType() + ": no exchange rate from " + currency + " to "
+                    + settings.fx().reportingCurrency() + " for " + settings.calendar().day(event.getOccurredAt()));
+        }
+        if (streamTime == null || occurred > streamTime) {
+            meta.put(STREAM_TIME, occurred);
+        }
+    }
+
+    /** The entity and every entity whose contributions read its state. */
+    private Set<String> affected(String entity) {
+        Set<String> out = new LinkedHashSet<>();
+        out.add(entity);
+        int colon = entity.indexOf(':');
+        String kind = entity.substring(0, colon), id = entity.substring(colon + 1);
+        if (kind.equals("lead")) {
+            entities.linked("lead-deals:" + id).forEach(d -> out.add("deal:" + d));
+        } else if (kind.equals("deal")) {
+            entities.linked("deal-leads:" + id).forEach(l -> out.add("lead:" + l));
+        }
+        return out;
+    }
+
+    /** Recomputes an entity's contributions and applies the difference from what it contributed before. */
+    private void refresh(String entity) {
+        List<Contribution> before = ContributionCodec.decode(contributions.get(entity));
+        List<Contribution> after = contributionsOf(entity);
+        Map<Contribution, Integer> diff = new HashMap<>();
+        for (Contribution c : after) {
+            diff.merge(c, 1, Integer::sum);
+        }
+        for (Contribution c : before) {
+            diff.merge(c, -1, Integer::sum);
+        }
+        boolean changed = false;
+        for (Map.Entry<Contribution, Integer> e : diff.entrySet()) {
+            int n = e.getValue();
+            for (int i = 0; i < Math.abs(n); i++) {
+                aggregates.add(Integer.signum(n), e.getKey());
+                changed = true;
+            }
+        }
+        if (changed) {
+            if (after.isEmpty()) {
+                contributions.delete(entity);
+            } else {
+                contributions.put(entity, ContributionCodec.encode(after));
+            }
+        }
+    }
+
+    private List<Contribution> contributionsOf(String entity) {
+        int colon = entity.indexOf(':');
+        String kind = entity.substring(0, colon), id = entity.substring(colon + 1);
+        switch (kind) {
+            case "lead":
+                return LeadContributions.of(entities.lead(id), entities.dealsOf(id), settings);
+            case "deal": {
+                DealState deal = entities.deal(id);
+                if (deal == null) {
+                    return List.of();
+                }
+                String leadId = entities.sourceLeadId(deal);
+                return DealContributions.of(deal, leadId == null ? null : entities.lead(leadId));
+            }
+            case "spend": {
+                List<CrmEvent> events = entities.events(entity);
+                SpendRecorded s = (SpendRecorded) events.get(events.size() - 1).getPayload();
+                CrmEvent latest = events.get(events.size() - 1);
+                BigDecimal amount = settings.fx().convert(new BigDecimal(s.getAmount()), s.getCurrency(),
+                        settings.calendar().day(latest.getOccurredAt()));
+                return SpendContributions.of(s.getCategory(), amount, s.getPeriodStart(), s.getPeriodEnd(),
+                        s.getChannel(), s.getTeamId(), settings.calendar());
+            }
+            default:
+                return new ArrayList<>();
+        }
+    }
+
+    private static DeadLetter deadLetter(CrmEvent event, InvalidEventException e) {
+        return new DeadLetter(e.getMessage(), e.reasonCode(), "kpi-engine", null, null, event.getEventId(), null, null, null,
+                ByteBuffer.wrap(new CrmEventSerde().serialize(null, event)), Instant.now());
+    }
+}

@@ -1,0 +1,92 @@
+package io.kpipeline.streams.topology;
+
+import io.kpipeline.avro.CrmEvent;
+import io.kpipeline.avro.DeadLetter;
+import io.kpipeline.avro.KpiPoint;
+import io.kpipeline.schemas.event.EntityKey;
+import io.kpipeline.schemas.registry.SchemaRegistryClient;
+import io.kpipeline.schemas.serde.AvroDeserializer;
+import io.kpipeline.schemas.serde.AvroSerdes;
+import io.kpipeline.streams.config.EngineSettings;
+import io.kpipeline.streams.event.CrmEventSerde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.StoreBuilder;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Builds the stream topology:
+ * <pre>
+ * crm-events ─ decode ─┬─ invalid ─────────────────────────────────────────► crm-events-dlq
+ *                      └─ valid ─ key by entity ─ [entity-events repartition, 1 partition]
+ *                                  ─ kpi-engine (entity stores, contributions, aggregates) ─┬► kpi-updates
+ *                                                                                           └► crm-events-dlq (too late, no rate)
+ * </pre>
+ * The engine runs as one task: cross-entity facts (a deal's source lead, a lead's won deal) are then plain store
+ * reads, which keeps corrections exact whichever side changes. Queries read its {@code kpi-aggregates} store.
+ */
+public final class KpiTopology {
+    private KpiTopology() {
+    }
+
+    public static Topology build(TopicNames topics, SchemaRegistryClient registry, EngineSettings settings,
+                                 EngineCounters counters, Duration publishInterval) {
+        StreamsBuilder builder = new StreamsBuilder();
+        for (StoreBuilder<?> store : storeBuilders()) {
+            builder.addStateStore(store);
+        }
+        AvroDeserializer<CrmEvent> eventDeserializer = new AvroDeserializer<>(registry, CrmEvent.class);
+        var deadLetterSerde = AvroSerdes.value(registry, DeadLetter.class);
+        var pointSerde = AvroSerdes.value(registry, KpiPoint.class);
+
+        Map<String, KStream<byte[], Object>> decoded = builder
+                .stream(topics.events(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("crm-events-source"))
+                .processValues(() -> new EventDecoder(eventDeserializer, counters), Named.as("decode"))
+                .split(Named.as("decoded-"))
+                .branch((k, v) -> v instanceof CrmEvent, Branched.as("valid"))
+                .defaultBranch(Branched.as("invalid"));
+        decoded.get("decoded-invalid")
+                .mapValues(v -> (DeadLetter) v, Named.as("as-dead-letter"))
+                .to(topics.deadLetters(), Produced.with(Serdes.ByteArray(), deadLetterSerde).withName("dead-letters-sink"));
+
+        KStream<String, Object> engineOut = decoded.get("decoded-valid")
+                .map((k, v) -> KeyValue.pair(EntityKey.of((CrmEvent) v), (CrmEvent) v), Named.as("key-by-entity"))
+                .repartition(Repartitioned.with(Serdes.String(), new CrmEventSerde()).withName("entity-events").withNumberOfPartitions(1))
+                .process(() -> new KpiEngineProcessor(settings, counters, publishInterval), Named.as("kpi-engine"),
+                        Stores.ENTITY_EVENTS, Stores.ENTITY_LINKS, Stores.CONTRIBUTIONS, Stores.EVENT_IDS, Stores.AGGREGATES,
+                        Stores.DIRTY, Stores.META);
+        Map<String, KStream<String, Object>> out = engineOut.split(Named.as("engine-"))
+                .branch((k, v) -> v instanceof KpiPoint, Branched.as("points"))
+                .defaultBranch(Branched.as("rejected"));
+        out.get("engine-points").mapValues(v -> (KpiPoint) v, Named.as("as-point"))
+                .to(topics.kpiUpdates(), Produced.with(Serdes.String(), pointSerde).withName("kpi-updates-sink"));
+        out.get("engine-rejected").mapValues(v -> (DeadLetter) v, Named.as("as-engine-dead-letter"))
+                .to(topics.deadLetters(), Produced.with(Serdes.String(), deadLetterSerde).withName("engine-dead-letters-sink"));
+        return builder.build();
+    }
+
+    private static java.util.List<StoreBuilder<?>> storeBuilders() {
+        var s = Serdes.String();
+        var b = Serdes.ByteArray();
+        var l = Serdes.Long();
+        return java.util.List.of(
+                kv(Stores.ENTITY_EVENTS, s, b), kv(Stores.ENTITY_LINKS, s, b), kv(Stores.CONTRIBUTIONS, s, b),
+                kv(Stores.EVENT_IDS, s, l), kv(Stores.AGGREGATES, s, b), kv(Stores.DIRTY, s, b), kv(Stores.META, s, l));
+    }
+
+    private static <V> StoreBuilder<?> kv(String name, org.apache.kafka.common.serialization.Serde<String> k,
+                                          org.apache.kafka.common.serialization.Serde<V> v) {
+        return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+                org.apache.kafka.streams.state.Stores.persistentKeyValueStore(name), k, v).withCachingEnabled();
+    }
+}

@@ -1,0 +1,22 @@
+package io.kpipeline.streams.topology;
+
+/** Names of the engine's state stores (their changelog topics are named after them). */
+public final class Stores {
+    /** entity key → the entity's events, deduplicated, in arrival order. */
+    public static final String ENTITY_EVENTS = "entity-events";
+    /** link key ({@code lead-deals:L}, {@code deal-leads:D}) → the linked entity ids. */
+    public static final String ENTITY_LINKS = "entity-links";
+    /** entity key → the contributions the entity made last. */
+    public static final String CONTRIBUTIONS = "entity-contributions";
+    /** eventId → occurredAt, for duplicate detection. */
+    public static final String EVENT_IDS = "event-ids";
+    /** series key → aggregate parts; what the query API reads. */
+    public static final String AGGREGATES = "kpi-aggregates";
+    /** series changed since the last publication to kpi-updates. */
+    public static final String DIRTY = "kpi-dirty";
+    /** stream time and other engine bookkeeping. */
+    public static final String META = "engine-meta";
+
+    private Stores() {
+    }
+}

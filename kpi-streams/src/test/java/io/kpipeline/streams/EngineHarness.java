@@ -1,0 +1,120 @@
+package io.kpipeline.streams;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kpipeline.avro.CrmEvent;
+import io.kpipeline.avro.DeadLetter;
+import io.kpipeline.avro.KpiPoint;
+import io.kpipeline.schemas.event.EntityKey;
+import io.kpipeline.schemas.event.EventJson;
+import io.kpipeline.schemas.registry.SchemaRegistryCore;
+import io.kpipeline.schemas.serde.AvroDeserializer;
+import io.kpipeline.schemas.serde.AvroSerializer;
+import io.kpipeline.streams.aggregate.Dimension;
+import io.kpipeline.streams.config.EngineSettings;
+import io.kpipeline.streams.query.KpiQuery;
+import io.kpipeline.streams.query.StoreSeriesReader;
+import io.kpipeline.streams.time.Grain;
+import io.kpipeline.streams.topology.EngineCounters;
+import io.kpipeline.streams.topology.KpiTopology;
+import io.kpipeline.streams.topology.Stores;
+import io.kpipeline.streams.topology.TopicNames;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Properties;
+
+/** Runs the real topology in a {@link TopologyTestDriver} and queries it the way the HTTP API does. */
+public final class EngineHarness implements AutoCloseable {
+    public final TopologyTestDriver driver;
+    public final EngineCounters counters = new EngineCounters();
+    private final TestInputTopic<byte[], byte[]> input;
+    private final TestOutputTopic<byte[], DeadLetter> dlq;
+    private final TestOutputTopic<String, KpiPoint> updates;
+    private final AvroSerializer<CrmEvent> serializer;
+    private final KpiQuery query;
+    private final Path stateDir;
+
+    public EngineHarness() {
+        this(EngineSettings.defaults());
+    }
+
+    public EngineHarness(EngineSettings settings) {
+        SchemaRegistryCore registry = SchemaRegistryCore.inMemory();
+        serializer = new AvroSerializer<>(registry, false);
+        try {
+            stateDir = Files.createTempDirectory("kpi-ttd");
+        } catch (java.io.IOException e) {
+            throw new RuntimeException(e);
+        }
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "kpi-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(KpiTopology.build(TopicNames.DEFAULT, registry, settings, counters, Duration.ofSeconds(1)), props);
+        input = driver.createInputTopic("crm-events", new ByteArraySerializer(), new ByteArraySerializer());
+        dlq = driver.createOutputTopic("crm-events-dlq", new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new AvroDeserializer<>(registry, DeadLetter.class));
+        updates = driver.createOutputTopic("kpi-updates", new StringDeserializer(), new AvroDeserializer<>(registry, KpiPoint.class));
+        query = new KpiQuery(new StoreSeriesReader(driver.getKeyValueStore(Stores.AGGREGATES)), settings.calendar(),
+                Clock.fixed(Instant.parse("2026-11-22T12:00:00Z"), ZoneOffset.UTC));
+    }
+
+    /** Sends events given as contract JSON lines. */
+    public EngineHarness send(String... jsonLines) {
+        for (String line : jsonLines) {
+            CrmEvent e = EventJson.parse(line);
+            input.pipeInput(EntityKey.of(e).getBytes(StandardCharsets.UTF_8), serializer.serialize("crm-events", e));
+        }
+        return this;
+    }
+
+    public EngineHarness send(List<String> jsonLines) {
+        return send(jsonLines.toArray(String[]::new));
+    }
+
+    /** Sends raw bytes as a record value (for bad-input tests). */
+    public void sendRaw(byte[] value) {
+        input.pipeInput(null, value);
+    }
+
+    public List<DeadLetter> deadLetters() {
+        return dlq.readValuesToList();
+    }
+
+    public List<org.apache.kafka.streams.test.TestRecord<String, KpiPoint>> updates() {
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        return updates.readRecordsToList();
+    }
+
+    public KpiQuery query() {
+        return query;
+    }
+
+    /** One point of a KPI: dimension "company" ignores key. */
+    public ObjectNode point(String kpi, String dimension, String key, String grain, String period) {
+        Grain g = Grain.byId(grain);
+        var k = KpiQuery.kpi(kpi);
+        return query.point(k, Dimension.byId(dimension), dimension.equals("company") ? "" : key, g, g == Grain.CURRENT ? 0 : g.parse(period));
+    }
+
+    public Double value(String kpi, String dimension, String key, String grain, String period) {
+        var p = point(kpi, dimension, key, grain, period);
+        return p.hasNonNull("value") ? p.get("value").asDouble() : null;
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}
