@@ -1,0 +1,222 @@
+package io.kpipeline.app;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kpipeline.app.broker.EmbeddedKafka;
+import io.kpipeline.app.config.KpiConfig;
+import io.kpipeline.app.http.ApiServer;
+import io.kpipeline.app.http.Health;
+import io.kpipeline.schemas.registry.EmbeddedSchemaRegistry;
+import io.kpipeline.schemas.registry.KafkaSchemaLog;
+import io.kpipeline.schemas.registry.RestSchemaRegistryClient;
+import io.kpipeline.schemas.registry.SchemaRegistryClient;
+import io.kpipeline.schemas.registry.SchemaRegistryCore;
+import io.kpipeline.streams.query.KpiQuery;
+import io.kpipeline.streams.query.StoreSeriesReader;
+import io.kpipeline.streams.topology.EngineCounters;
+import io.kpipeline.streams.topology.KpiTopology;
+import io.kpipeline.streams.topology.Stores;
+import io.kpipeline.streams.topology.TopicNames;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Everything {@code ./kpi run} starts, in order (broker, registry, topics, stream processors, HTTP), and stops in
+ * reverse. Against an existing cluster the broker and registry are the user's, everything else is the same.
+ */
+public final class Pipeline implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+    private final KpiConfig config;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final EngineCounters counters = new EngineCounters();
+    private EmbeddedKafka kafka;
+    private EmbeddedSchemaRegistry embeddedRegistry;
+    private SchemaRegistryClient registry;
+    private String bootstrap;
+    private String registryUrl;
+    private KafkaStreams streams;
+    private volatile KpiQuery query;
+    private ApiServer api;
+
+    public Pipeline(KpiConfig config) {
+        this.config = config;
+    }
+
+    public Pipeline start() throws IOException {
+        if (config.external()) {
+            bootstrap = config.get("bootstrap-servers");
+            registryUrl = config.get("schema-registry");
+        } else {
+            Path dir = config.dataDir();
+            kafka = EmbeddedKafka.start(dir.resolve("kafka"), "localhost", config.integer("kafka-port"),
+                    config.integer("kafka-controller-port"), config.integer("partitions"));
+            resources.add(kafka);
+            bootstrap = kafka.bootstrapServers();
+        }
+        Map<String, Object> client = Map.of("bootstrap.servers", bootstrap);
+        createTopics(client);
+        if (registryUrl == null || registryUrl.isBlank()) {
+            SchemaRegistryCore core = new SchemaRegistryCore(new KafkaSchemaLog("_schemas", client));
+            embeddedRegistry = EmbeddedSchemaRegistry.start(core, "localhost", config.integer("schema-registry-port"));
+            resources.add(embeddedRegistry);
+            registryUrl = "http://localhost:" + embeddedRegistry.port();
+            registry = core;
+        } else {
+            registry = new RestSchemaRegistryClient(registryUrl, null);
+        }
+        startStreams();
+        bindMetrics();
+        api = new ApiServer(config.get("host"), config.integer("port"), () -> query, this::health, metrics).start();
+        resources.add(api);
+        return this;
+    }
+
+    private void startStreams() {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.get("application-id"));
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.duration("commit-interval").toMillis());
+        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, config.longValue("cache-max-bytes"));
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.external() ? -1 : 1);
+        p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.get("host") + ":" + config.integer("port"));
+        Path stateDir = config.external() && config.get("data-dir").equals("./data")
+                ? Path.of("./data/streams") : config.dataDir().resolve("streams");
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
+        p.put(StreamsConfig.consumerPrefix("max.poll.records"), 2000);
+        p.put(StreamsConfig.producerPrefix("linger.ms"), 20);
+        p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
+        var topology = KpiTopology.build(TopicNames.DEFAULT, registry, config.engineSettings(), counters,
+                config.duration("publish-interval"));
+        streams = new KafkaStreams(topology, p);
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("stream processing failed; replacing the thread: {}", e.toString());
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING) {
+                query = new KpiQuery(new StoreSeriesReader(streams.store(StoreQueryParameters.fromNameAndType(
+                        Stores.AGGREGATES, QueryableStoreTypes.<String, byte[]>keyValueStore()))),
+                        config.engineSettings().calendar(), Clock.systemUTC());
+            }
+        });
+        streams.start();
+        // Leaving the group lets the next start take over at once instead of waiting out the session timeout.
+        resources.add(() -> streams.close(org.apache.kafka.streams.CloseOptions.groupMembershipOperation(
+                org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30))));
+    }
+
+    private void createTopics(Map<String, Object> client) {
+        int partitions = config.integer("partitions");
+        try (Admin admin = Admin.create(client)) {
+            short rf = (short) Math.min(3, admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size());
+            List<NewTopic> topics = List.of(
+                    new NewTopic("crm-events", partitions, rf).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")),
+                    new NewTopic("crm-events-dlq", partitions, rf).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")),
+                    new NewTopic("kpi-updates", partitions, rf).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+                    new NewTopic("kpi-alerts", partitions, rf).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+            for (NewTopic t : topics) {
+                try {
+                    admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + t.name() + ": " + e.getCause().getMessage());
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics");
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Kafka at " + bootstrap + " did not answer: " + e.getMessage());
+        }
+    }
+
+    private void bindMetrics() {
+        new KafkaStreamsMetrics(streams).bindTo(metrics);
+        new JvmMemoryMetrics().bindTo(metrics);
+        FunctionCounter.builder("kpi_events_applied", counters, EngineCounters::applied).register(metrics);
+        FunctionCounter.builder("kpi_events_duplicate", counters, EngineCounters::duplicates).register(metrics);
+        FunctionCounter.builder("kpi_events_rejected", counters, EngineCounters::rejectedTotal).register(metrics);
+        FunctionCounter.builder("kpi_points_published", counters, EngineCounters::publishedPoints).register(metrics);
+    }
+
+    /** Per-component readiness; UP only when the stream processors run and their stores answer. */
+    public Health health() {
+        ObjectNode doc = JsonNodeFactory.instance.objectNode();
+        ObjectNode components = doc.putObject("components");
+        boolean up = true;
+        ObjectNode k = components.putObject("kafka");
+        k.put("status", "UP").put("bootstrapServers", bootstrap).put("embedded", kafka != null);
+        ObjectNode r = components.putObject("schemaRegistry");
+        r.put("status", "UP").put("url", registryUrl).put("embedded", embeddedRegistry != null);
+        ObjectNode s = components.putObject("streams");
+        KafkaStreams.State state = streams.state();
+        boolean running = state == KafkaStreams.State.RUNNING && query != null;
+        s.put("status", running ? "UP" : "DOWN").put("state", state.name());
+        s.put("eventsApplied", counters.applied()).put("duplicates", counters.duplicates()).put("rejected", counters.rejectedTotal());
+        up &= running;
+        doc.put("status", up ? "UP" : "DOWN");
+        return new Health(up, doc);
+    }
+
+    public String bootstrapServers() {
+        return bootstrap;
+    }
+
+    public String registryUrl() {
+        return registryUrl;
+    }
+
+    public SchemaRegistryClient registry() {
+        return registry;
+    }
+
+    public int httpPort() {
+        return api.port();
+    }
+
+    @Override
+    public void close() {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("while stopping: {}", e.toString());
+            }
+        }
+        resources.clear();
+    }
+
+    static Map<String, String> none() {
+        return new HashMap<>();
+    }
+}

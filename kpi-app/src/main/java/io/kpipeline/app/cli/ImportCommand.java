@@ -1,0 +1,80 @@
+package io.kpipeline.app.cli;
+
+import io.kpipeline.app.config.KpiConfig;
+import io.kpipeline.connectors.jsonl.ImportSummary;
+import io.kpipeline.connectors.jsonl.JsonLinesImporter;
+import io.kpipeline.connectors.kafka.EventSink;
+import io.kpipeline.schemas.registry.RestSchemaRegistryClient;
+import org.apache.kafka.clients.admin.Admin;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/** {@code kpi import FILE.jsonl}: canonical events into the running pipeline, bad lines to the dead-letter topic. */
+@Command(name = "import", mixinStandardHelpOptions = true,
+        description = "Send canonical events (JSON Lines) to the pipeline; invalid lines go to crm-events-dlq.")
+public final class ImportCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Parameters(paramLabel = "FILE.jsonl", description = "one canonical event (JSON) a line")
+    Path file;
+
+    @Override
+    public Integer call() throws Exception {
+        KpiConfig config = common.load(Map.of());
+        if (!Files.isReadable(file)) {
+            System.err.println("kpi: cannot read " + file);
+            return 2;
+        }
+        Endpoints ep = Endpoints.of(config);
+        ep.requireReachable();
+        try (EventSink sink = new EventSink(Map.of("bootstrap.servers", ep.bootstrap()),
+                new RestSchemaRegistryClient(ep.registryUrl(), null), "crm-events", "crm-events-dlq")) {
+            boolean terminal = System.console() != null;
+            ImportSummary s = new JsonLinesImporter(sink, System.out, terminal).importFile(file);
+            System.out.printf("imported %s: %,d lines in %.1f s (%,.0f lines/s): %,d sent, %,d rejected%n", file,
+                    s.lines(), s.seconds(), s.lines() / Math.max(s.seconds(), 1e-9), s.sent(), s.rejected());
+            s.rejectedByReason().forEach((reason, n) ->
+                    System.out.printf("  %-16s %,d  (first: %s)%n", reason, n, s.examples().get(reason)));
+            if (!s.ok()) {
+                System.err.println("kpi: import incomplete: " + (s.failure() != null ? s.failure()
+                        : (s.sent() + s.rejected() - s.acked()) + " records were not acknowledged"));
+                return 1;
+            }
+            return 0;
+        }
+    }
+
+    /** Where the pipeline is: flags, else the local ./kpi run. */
+    record Endpoints(String bootstrap, String registryUrl) {
+        static Endpoints of(KpiConfig config) {
+            String bootstrap = config.external() ? config.get("bootstrap-servers") : "localhost:" + config.integer("kafka-port");
+            String registry = !config.get("schema-registry").isBlank() ? config.get("schema-registry")
+                    : "http://localhost:" + config.integer("schema-registry-port");
+            return new Endpoints(bootstrap, registry);
+        }
+
+        void requireReachable() {
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap, "request.timeout.ms", 5000,
+                    "default.api.timeout.ms", 5000, "reconnect.backoff.max.ms", 1000))) {
+                admin.describeCluster().nodes().get(6, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("the pipeline is not reachable: no Kafka broker answers at " + bootstrap
+                        + " (start it with ./kpi run, or pass --bootstrap-servers)");
+            }
+            try {
+                new RestSchemaRegistryClient(registryUrl, null).subjects();
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("the pipeline is not reachable: no schema registry answers at " + registryUrl
+                        + " (start it with ./kpi run, or pass --schema-registry)");
+            }
+        }
+    }
+}

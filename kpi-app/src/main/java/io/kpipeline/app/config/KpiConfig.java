@@ -1,0 +1,234 @@
+package io.kpipeline.app.config;
+
+import io.kpipeline.streams.config.EngineSettings;
+import io.kpipeline.streams.config.FxRates;
+import io.kpipeline.streams.time.BusinessCalendar;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * The settings of query-api.md, read in order (later wins): defaults, {@code kpi.properties} in the working
+ * directory (or {@code --config FILE}), {@code KPI_*} environment variables, {@code --set key=value}, then the
+ * dedicated command-line flags. Every value is parsed up front, so a bad one stops start-up with one line naming it.
+ */
+public final class KpiConfig {
+    static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
+
+    static {
+        DEFAULTS.put("port", "8080");
+        DEFAULTS.put("host", "localhost");
+        DEFAULTS.put("data-dir", "./data");
+        DEFAULTS.put("kafka-port", "9092");
+        DEFAULTS.put("kafka-controller-port", "9093");
+        DEFAULTS.put("schema-registry-port", "8081");
+        DEFAULTS.put("bootstrap-servers", "");
+        DEFAULTS.put("schema-registry", "");
+        DEFAULTS.put("business-time-zone", "UTC");
+        DEFAULTS.put("reporting-currency", "EUR");
+        DEFAULTS.put("fx-rates-file", "");
+        DEFAULTS.put("correction-horizon", "P400D");
+        DEFAULTS.put("lead-response-sla", "PT5M");
+        DEFAULTS.put("lead-response-escalation", "PT30M");
+        DEFAULTS.put("alerting-horizon", "PT1H");
+        DEFAULTS.put("rep-degraded-leads", "20");
+        DEFAULTS.put("rep-degraded-p90", "PT15M");
+        DEFAULTS.put("partitions", "4");
+        DEFAULTS.put("application-id", "kpi-pipeline");
+        DEFAULTS.put("publish-interval", "PT1S");
+        DEFAULTS.put("commit-interval", "PT1S");
+        DEFAULTS.put("cache-max-bytes", "67108864");
+    }
+
+    private static final List<String> PREFIXES = List.of("lead-response-sla.source.", "lead-response-sla.segment.");
+
+    private final Map<String, String> values;
+
+    private KpiConfig(Map<String, String> values) {
+        this.values = values;
+    }
+
+    /**
+     * @param configFile {@code --config}, or null for {@code ./kpi.properties} when present
+     * @param env        the environment ({@code System.getenv()})
+     * @param sets       {@code --set key=value} entries
+     * @param flags      values of dedicated flags (null entries are ignored)
+     */
+    public static KpiConfig load(Path configFile, Map<String, String> env, List<String> sets, Map<String, String> flags) {
+        Map<String, String> values = new HashMap<>(DEFAULTS);
+        Path file = configFile != null ? configFile : Path.of("kpi.properties");
+        if (configFile != null && !Files.isReadable(configFile)) {
+            throw new ConfigException("config file " + configFile + " is not readable");
+        }
+        if (Files.isReadable(file)) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(file)) {
+                p.load(r);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new ConfigException("cannot read " + file + ": " + e.getMessage());
+            }
+            for (String key : p.stringPropertyNames()) {
+                put(values, key.trim(), p.getProperty(key).trim(), file.toString());
+            }
+        }
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            if (e.getKey().startsWith("KPI_")) {
+                String key = e.getKey().substring(4).toLowerCase(Locale.ROOT).replace('_', '-');
+                put(values, key, e.getValue(), "environment variable " + e.getKey());
+            }
+        }
+        for (String set : sets) {
+            int eq = set.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigException("--set " + set + ": expected key=value");
+            }
+            put(values, set.substring(0, eq).trim(), set.substring(eq + 1).trim(), "--set");
+        }
+        flags.forEach((k, v) -> {
+            if (v != null) {
+                values.put(k, v);
+            }
+        });
+        KpiConfig config = new KpiConfig(values);
+        config.validate();
+        return config;
+    }
+
+    private static void put(Map<String, String> values, String key, String value, String where) {
+        if (!DEFAULTS.containsKey(key) && PREFIXES.stream().noneMatch(key::startsWith)) {
+            throw new ConfigException("unknown setting '" + key + "' (from " + where + ")");
+        }
+        values.put(key, value);
+    }
+
+    private void validate() {
+        for (String key : List.of("port", "kafka-port", "kafka-controller-port", "schema-registry-port")) {
+            int p = integer(key);
+            if (p < 0 || p > 65535) {
+                throw new ConfigException(key + ": " + p + " is not a port");
+            }
+        }
+        if (integer("partitions") < 1) {
+            throw new ConfigException("partitions: must be at least 1");
+        }
+        integer("rep-degraded-leads");
+        longValue("cache-max-bytes");
+        zone();
+        for (String key : values.keySet()) {
+            if (key.startsWith("lead-response-sla") || key.endsWith("-horizon") || key.endsWith("-interval")
+                    || key.equals("lead-response-escalation") || key.equals("rep-degraded-p90")) {
+                duration(key);
+            }
+        }
+        if (!get("reporting-currency").matches("[A-Z]{3}")) {
+            throw new ConfigException("reporting-currency: '" + get("reporting-currency") + "' is not an ISO-4217 code");
+        }
+        fxRates();
+    }
+
+    public String get(String key) {
+        return values.get(key);
+    }
+
+    public int integer(String key) {
+        try {
+            return Integer.parseInt(get(key).trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + ": '" + get(key) + "' is not a whole number");
+        }
+    }
+
+    public long longValue(String key) {
+        try {
+            return Long.parseLong(get(key).trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + ": '" + get(key) + "' is not a whole number");
+        }
+    }
+
+    public Duration duration(String key) {
+        try {
+            Duration d = Duration.parse(get(key).trim());
+            if (d.isNegative()) {
+                throw new ConfigException(key + ": '" + get(key) + "' is negative");
+            }
+            return d;
+        } catch (DateTimeParseException e) {
+            throw new ConfigException(key + ": '" + get(key) + "' is not an ISO-8601 duration (e.g. PT5M, P400D)");
+        }
+    }
+
+    public ZoneId zone() {
+        try {
+            return ZoneId.of(get("business-time-zone"));
+        } catch (DateTimeException e) {
+            throw new ConfigException("business-time-zone: '" + get("business-time-zone") + "' is not a time zone (e.g. Europe/Berlin)");
+        }
+    }
+
+    public boolean external() {
+        return !get("bootstrap-servers").isBlank();
+    }
+
+    public Path dataDir() {
+        return Path.of(get("data-dir"));
+    }
+
+    /** Rates from {@code fx-rates-file}: CSV lines {@code date,currency,rate} (reporting currency per unit). */
+    public FxRates fxRates() {
+        String file = get("fx-rates-file");
+        Map<String, NavigableMap<LocalDate, BigDecimal>> rates = new HashMap<>();
+        if (!file.isBlank()) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(Path.of(file));
+            } catch (IOException e) {
+                throw new ConfigException("fx-rates-file: cannot read " + file + ": " + e.getMessage());
+            }
+            int n = 0;
+            for (String line : lines) {
+                n++;
+                if (line.isBlank() || line.startsWith("#") || line.startsWith("date")) {
+                    continue;
+                }
+                String[] f = line.split(",");
+                try {
+                    rates.computeIfAbsent(f[1].trim(), k -> new TreeMap<>()).put(LocalDate.parse(f[0].trim()), new BigDecimal(f[2].trim()));
+                } catch (RuntimeException e) {
+                    throw new ConfigException("fx-rates-file: line " + n + " of " + file + " is not date,currency,rate: '" + line + "'");
+                }
+            }
+        }
+        return new FxRates(get("reporting-currency"), rates);
+    }
+
+    public EngineSettings engineSettings() {
+        Map<String, Duration> bySource = new HashMap<>();
+        Map<String, Duration> bySegment = new HashMap<>();
+        for (String key : values.keySet()) {
+            if (key.startsWith(PREFIXES.get(0))) {
+                bySource.put(key.substring(PREFIXES.get(0).length()), duration(key));
+            } else if (key.startsWith(PREFIXES.get(1))) {
+                bySegment.put(key.substring(PREFIXES.get(1).length()), duration(key));
+            }
+        }
+        return new EngineSettings(new BusinessCalendar(zone()), fxRates(), duration("correction-horizon"),
+                duration("lead-response-sla"), bySource, bySegment);
+    }
+}

@@ -1,0 +1,96 @@
+package io.kpipeline.connectors.kafka;
+
+import io.kpipeline.avro.CrmEvent;
+import io.kpipeline.avro.DeadLetter;
+import io.kpipeline.schemas.event.EntityKey;
+import io.kpipeline.schemas.event.InvalidEventException;
+import io.kpipeline.schemas.registry.SchemaRegistryClient;
+import io.kpipeline.schemas.serde.AvroSerializer;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Where every connector delivers: valid events to {@code crm-events} keyed by entity, rejected input to the
+ * dead-letter topic with its reason. Counts acknowledgements so a caller can tell when everything it sent is
+ * durable, and remembers the first send failure.
+ */
+public final class EventSink implements AutoCloseable {
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final AvroSerializer<CrmEvent> events;
+    private final AvroSerializer<DeadLetter> deadLetters;
+    private final String eventTopic;
+    private final String deadLetterTopic;
+    private final AtomicLong acked = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
+    private final Callback callback = (meta, e) -> {
+        if (e == null) {
+            acked.incrementAndGet();
+        } else {
+            failed.incrementAndGet();
+            firstFailure.compareAndSet(null, e);
+        }
+    };
+
+    public EventSink(Map<String, Object> clientConfig, SchemaRegistryClient registry, String eventTopic, String deadLetterTopic) {
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
+        config.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 20);
+        config.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        config.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
+        config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
+        config.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
+        this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        this.events = new AvroSerializer<>(registry, false);
+        this.deadLetters = new AvroSerializer<>(registry, false);
+        this.eventTopic = eventTopic;
+        this.deadLetterTopic = deadLetterTopic;
+    }
+
+    public void send(CrmEvent event) {
+        producer.send(new ProducerRecord<>(eventTopic, EntityKey.of(event).getBytes(StandardCharsets.UTF_8),
+                events.serialize(eventTopic, event)), callback);
+    }
+
+    /** Sends a rejected input with its reason; {@code file}/{@code line} say where it came from when known. */
+    public void reject(InvalidEventException reason, String source, String file, Long line, byte[] raw) {
+        DeadLetter dl = new DeadLetter(reason.getMessage(), reason.reasonCode(), source, file, line, null, null, null, null,
+                ByteBuffer.wrap(raw), Instant.now());
+        producer.send(new ProducerRecord<>(deadLetterTopic, null, deadLetters.serialize(deadLetterTopic, dl)), callback);
+    }
+
+    public long acked() {
+        return acked.get();
+    }
+
+    public long failed() {
+        return failed.get();
+    }
+
+    public Exception firstFailure() {
+        return firstFailure.get();
+    }
+
+    public void flush() {
+        producer.flush();
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(30));
+    }
+}
