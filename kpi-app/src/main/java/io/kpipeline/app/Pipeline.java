@@ -12,6 +12,7 @@ import io.kpipeline.schemas.registry.RestSchemaRegistryClient;
 import io.kpipeline.schemas.registry.SchemaRegistryClient;
 import io.kpipeline.schemas.registry.SchemaRegistryCore;
 import io.kpipeline.streams.query.KpiQuery;
+import io.kpipeline.streams.query.RollupSeriesReader;
 import io.kpipeline.streams.query.StoreSeriesReader;
 import io.kpipeline.streams.topology.EngineCounters;
 import io.kpipeline.streams.topology.KpiTopology;
@@ -108,8 +109,7 @@ public final class Pipeline implements AutoCloseable {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.external() ? -1 : 1);
         p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.get("host") + ":" + config.integer("port"));
-        Path stateDir = config.external() && config.get("data-dir").equals("./data")
-                ? Path.of("./data/streams") : config.dataDir().resolve("streams");
+        Path stateDir = config.dataDir().resolve("streams");
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
         p.put(StreamsConfig.consumerPrefix("max.poll.records"), 2000);
         p.put(StreamsConfig.producerPrefix("linger.ms"), 20);
@@ -123,8 +123,7 @@ public final class Pipeline implements AutoCloseable {
         });
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
-                query = new KpiQuery(new StoreSeriesReader(streams.store(StoreQueryParameters.fromNameAndType(
-                        Stores.AGGREGATES, QueryableStoreTypes.<String, byte[]>keyValueStore()))),
+                query = new KpiQuery(new RollupSeriesReader(new StoreSeriesReader(localStore(Stores.AGGREGATES), localStore(Stores.HISTOGRAMS))),
                         config.engineSettings().calendar(), Clock.systemUTC());
             }
         });
@@ -132,6 +131,10 @@ public final class Pipeline implements AutoCloseable {
         // Leaving the group lets the next start take over at once instead of waiting out the session timeout.
         resources.add(() -> streams.close(org.apache.kafka.streams.CloseOptions.groupMembershipOperation(
                 org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30))));
+    }
+
+    private org.apache.kafka.streams.state.ReadOnlyKeyValueStore<String, byte[]> localStore(String name) {
+        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, byte[]>keyValueStore()));
     }
 
     private void createTopics(Map<String, Object> client) {

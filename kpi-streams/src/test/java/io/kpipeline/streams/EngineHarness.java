@@ -66,8 +66,13 @@ public final class EngineHarness implements AutoCloseable {
         input = driver.createInputTopic("crm-events", new ByteArraySerializer(), new ByteArraySerializer());
         dlq = driver.createOutputTopic("crm-events-dlq", new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new AvroDeserializer<>(registry, DeadLetter.class));
         updates = driver.createOutputTopic("kpi-updates", new StringDeserializer(), new AvroDeserializer<>(registry, KpiPoint.class));
-        query = new KpiQuery(new StoreSeriesReader(driver.getKeyValueStore(Stores.AGGREGATES)), settings.calendar(),
+        query = new KpiQuery(reader(), settings.calendar(),
                 Clock.fixed(Instant.parse("2026-11-22T12:00:00Z"), ZoneOffset.UTC));
+    }
+
+    public io.kpipeline.streams.query.SeriesReader reader() {
+        return new io.kpipeline.streams.query.RollupSeriesReader(
+                new StoreSeriesReader(driver.getKeyValueStore(Stores.AGGREGATES), driver.getKeyValueStore(Stores.HISTOGRAMS)));
     }
 
     /** Sends events given as contract JSON lines. */

@@ -26,6 +26,10 @@ public final class ImportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE.jsonl", description = "one canonical event (JSON) a line")
     Path file;
 
+    @picocli.CommandLine.Option(names = "--compare-raw",
+            description = "benchmark: first send the file's lines as raw bytes with a plain producer, then compare rates")
+    boolean compareRaw;
+
     @Override
     public Integer call() throws Exception {
         KpiConfig config = common.load(Map.of());
@@ -35,6 +39,7 @@ public final class ImportCommand implements Callable<Integer> {
         }
         Endpoints ep = Endpoints.of(config);
         ep.requireReachable();
+        double raw = compareRaw ? RawProducerBaseline.measure(ep.bootstrap(), file, config.integer("partitions")) : 0;
         try (EventSink sink = new EventSink(Map.of("bootstrap.servers", ep.bootstrap()),
                 new RestSchemaRegistryClient(ep.registryUrl(), null), "crm-events", "crm-events-dlq")) {
             boolean terminal = System.console() != null;
@@ -43,6 +48,10 @@ public final class ImportCommand implements Callable<Integer> {
                     s.lines(), s.seconds(), s.lines() / Math.max(s.seconds(), 1e-9), s.sent(), s.rejected());
             s.rejectedByReason().forEach((reason, n) ->
                     System.out.printf("  %-16s %,d  (first: %s)%n", reason, n, s.examples().get(reason)));
+            if (compareRaw) {
+                double rate = s.lines() / Math.max(s.seconds(), 1e-9);
+                System.out.printf("benchmark: raw producer %,.0f records/s, import %,.0f lines/s = %.0f%% of raw%n", raw, rate, 100 * rate / raw);
+            }
             if (!s.ok()) {
                 System.err.println("kpi: import incomplete: " + (s.failure() != null ? s.failure()
                         : (s.sent() + s.rejected() - s.acked()) + " records were not acknowledged"));

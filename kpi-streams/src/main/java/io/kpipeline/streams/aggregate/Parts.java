@@ -5,22 +5,33 @@ import io.kpipeline.streams.codec.ByteWriter;
 import org.HdrHistogram.Histogram;
 
 import java.math.BigDecimal;
-import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
- * The summable parts of one aggregate series: a count, a decimal sum, and a sparse, subtractable histogram of
- * durations in milliseconds. Histogram buckets are HdrHistogram's (3 significant digits, so any value is within
- * 0.1% of its bucket); each bucket keeps its count and the exact sum of its values, so a percentile is reported as
- * its bucket's mean (exact when the bucket holds one distinct value) and the overall mean is exact.
- * Adding the negation of a contribution restores the previous parts exactly.
+ * The summable parts of one aggregate series: a count, a decimal sum, and for durations their count and exact sum
+ * in milliseconds. The duration histogram lives beside it, one store entry per bucket (see {@link HistogramKey}),
+ * so recording a duration touches one small entry however wide the distribution is; it is attached with
+ * {@link #withBuckets} when a percentile is asked for. Adding the negation of a contribution restores the previous
+ * parts exactly.
  */
 public final class Parts {
     private static final Histogram BUCKETS = new Histogram(3);
 
     private long count;
     private BigDecimal sum = BigDecimal.ZERO;
-    private final TreeMap<Long, long[]> buckets = new TreeMap<>();
+    private long distCount;
+    private long distSumMillis;
+    private NavigableMap<Long, long[]> buckets = new TreeMap<>();
+
+    /**
+     * The histogram bucket of a duration: HdrHistogram's, at 3 significant digits, so a value is within 0.1% of the
+     * bucket's bounds; a bucket keeps its count and the exact sum of its values, and a percentile reports its
+     * bucket's mean (exact when the bucket holds one distinct value).
+     */
+    public static long bucketOf(long millis) {
+        return BUCKETS.lowestEquivalentValue(millis);
+    }
 
     public long count() {
         return count;
@@ -30,21 +41,12 @@ public final class Parts {
         return sum;
     }
 
-    /** Durations recorded (equals the sum of bucket counts). */
     public long distCount() {
-        long n = 0;
-        for (long[] b : buckets.values()) {
-            n += b[0];
-        }
-        return n;
+        return distCount;
     }
 
     public long distSumMillis() {
-        long s = 0;
-        for (long[] b : buckets.values()) {
-            s += b[1];
-        }
-        return s;
+        return distSumMillis;
     }
 
     /** Adds {@code sign} times a contribution of count, amount and (when {@code millis >= 0}) one duration. */
@@ -54,39 +56,42 @@ public final class Parts {
             sum = sign > 0 ? sum.add(amount) : sum.subtract(amount);
         }
         if (millis >= 0) {
-            long bucket = BUCKETS.lowestEquivalentValue(millis);
-            long[] b = buckets.computeIfAbsent(bucket, k -> new long[2]);
-            b[0] += sign;
-            b[1] += sign * millis;
-            if (b[0] == 0) {
-                buckets.remove(bucket);
-            }
+            distCount += sign;
+            distSumMillis += sign * millis;
         }
         return this;
     }
 
-    /** Adds all of {@code other} into this (rollups at query time). */
+    /** Adds all of {@code other} into this, histogram buckets excepted. */
     public Parts merge(Parts other) {
         count += other.count;
         sum = sum.add(other.sum);
-        for (Map.Entry<Long, long[]> e : other.buckets.entrySet()) {
-            long[] b = buckets.computeIfAbsent(e.getKey(), k -> new long[2]);
-            b[0] += e.getValue()[0];
-            b[1] += e.getValue()[1];
-            if (b[0] == 0) {
-                buckets.remove(e.getKey());
-            }
-        }
+        distCount += other.distCount;
+        distSumMillis += other.distSumMillis;
         return this;
     }
 
     public boolean isZero() {
-        return count == 0 && sum.signum() == 0 && buckets.isEmpty();
+        return count == 0 && sum.signum() == 0 && distCount == 0 && distSumMillis == 0;
     }
 
-    /** Nearest-rank percentile in milliseconds, or -1 when there is no duration. */
+    /** Attaches the histogram: bucket → {count, sum of millis}. */
+    public Parts withBuckets(NavigableMap<Long, long[]> histogram) {
+        this.buckets = histogram;
+        return this;
+    }
+
+    /** The attached histogram (empty when none is attached). */
+    public NavigableMap<Long, long[]> buckets() {
+        return buckets;
+    }
+
+    /** Nearest-rank percentile in milliseconds, or -1 when there is no duration or no histogram attached. */
     public double percentileMillis(double p) {
-        long n = distCount();
+        long n = 0;
+        for (long[] b : buckets.values()) {
+            n += b[0];
+        }
         if (n <= 0) {
             return -1;
         }
@@ -103,17 +108,12 @@ public final class Parts {
     }
 
     public byte[] toBytes() {
-        ByteWriter w = new ByteWriter(32 + buckets.size() * 12);
+        ByteWriter w = new ByteWriter(32);
         w.writeLong(count);
-        w.writeDecimal(sum.stripTrailingZeros().scale() < 0 ? sum.setScale(0) : sum.stripTrailingZeros());
-        w.writeUnsigned(buckets.size());
-        long prev = 0;
-        for (Map.Entry<Long, long[]> e : buckets.entrySet()) {
-            w.writeUnsigned(e.getKey() - prev);
-            prev = e.getKey();
-            w.writeLong(e.getValue()[0]);
-            w.writeLong(e.getValue()[1]);
-        }
+        BigDecimal s = sum.stripTrailingZeros();
+        w.writeDecimal(s.scale() < 0 ? s.setScale(0) : s);
+        w.writeLong(distCount);
+        w.writeLong(distSumMillis);
         return w.toByteArray();
     }
 
@@ -125,13 +125,8 @@ public final class Parts {
         ByteReader r = new ByteReader(bytes);
         p.count = r.readLong();
         p.sum = r.readDecimal();
-        int n = Math.toIntExact(r.readUnsigned());
-        long prev = 0;
-        for (int i = 0; i < n; i++) {
-            long key = prev + r.readUnsigned();
-            prev = key;
-            p.buckets.put(key, new long[] {r.readLong(), r.readLong()});
-        }
+        p.distCount = r.readLong();
+        p.distSumMillis = r.readLong();
         return p;
     }
 }

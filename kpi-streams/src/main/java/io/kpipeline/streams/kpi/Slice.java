@@ -14,6 +14,15 @@ public record Slice(SeriesReader reader, Dimension dimension, String key, Grain 
         return reader.get(m, dimension, grain, period, key);
     }
 
+    /** The parts with the duration histogram, for percentiles. */
+    public Parts distribution(Measure m) {
+        return reader.withHistogram(m, dimension, grain, period, key, "");
+    }
+
+    public Parts distribution(Measure m, String sub) {
+        return reader.withHistogram(m, dimension, grain, period, key, sub);
+    }
+
     public long count(Measure m) {
         return parts(m).count();
     }

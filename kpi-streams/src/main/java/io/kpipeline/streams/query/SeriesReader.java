@@ -13,6 +13,9 @@ public interface SeriesReader {
     /** The parts of one series (empty parts when it has none). */
     Parts get(Measure m, Dimension d, Grain g, int period, String key, String sub);
 
+    /** The parts of one series with its duration histogram attached (for percentiles). */
+    Parts withHistogram(Measure m, Dimension d, Grain g, int period, String key, String sub);
+
     default Parts get(Measure m, Dimension d, Grain g, int period, String key) {
         return get(m, d, g, period, key, "");
     }

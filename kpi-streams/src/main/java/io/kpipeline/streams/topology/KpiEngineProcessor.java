@@ -19,6 +19,8 @@ import io.kpipeline.streams.contrib.SpendContributions;
 import io.kpipeline.streams.entity.DealState;
 import io.kpipeline.streams.entity.EntityRepository;
 import io.kpipeline.streams.event.CrmEventSerde;
+import io.kpipeline.streams.query.RollupSeriesReader;
+import io.kpipeline.streams.query.StoreSeriesReader;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -70,8 +72,9 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
         entities = new EntityRepository(context.getStateStore(Stores.ENTITY_EVENTS), context.getStateStore(Stores.ENTITY_LINKS), settings);
         KeyValueStore<String, byte[]> dirty = context.getStateStore(Stores.DIRTY);
         KeyValueStore<String, byte[]> aggregateStore = context.getStateStore(Stores.AGGREGATES);
-        aggregates = new AggregateWriter(aggregateStore, dirty, settings.calendar());
-        publisher = new UpdatePublisher(aggregateStore, dirty, settings.calendar(), counters);
+        KeyValueStore<String, byte[]> histogramStore = context.getStateStore(Stores.HISTOGRAMS);
+        aggregates = new AggregateWriter(aggregateStore, histogramStore, dirty, settings.calendar());
+        publisher = new UpdatePublisher(new RollupSeriesReader(new StoreSeriesReader(aggregateStore, histogramStore)), dirty, settings.calendar(), counters);
         context.schedule(publishInterval, PunctuationType.WALL_CLOCK_TIME, now -> publisher.publish(context, now));
     }
 

@@ -63,7 +63,7 @@ public final class KpiTopology {
                 .map((k, v) -> KeyValue.pair(EntityKey.of((CrmEvent) v), (CrmEvent) v), Named.as("key-by-entity"))
                 .repartition(Repartitioned.with(Serdes.String(), new CrmEventSerde()).withName("entity-events").withNumberOfPartitions(1))
                 .process(() -> new KpiEngineProcessor(settings, counters, publishInterval), Named.as("kpi-engine"),
-                        Stores.ENTITY_EVENTS, Stores.ENTITY_LINKS, Stores.CONTRIBUTIONS, Stores.EVENT_IDS, Stores.AGGREGATES,
+                        Stores.ENTITY_EVENTS, Stores.ENTITY_LINKS, Stores.CONTRIBUTIONS, Stores.EVENT_IDS, Stores.AGGREGATES, Stores.HISTOGRAMS,
                         Stores.DIRTY, Stores.META);
         Map<String, KStream<String, Object>> out = engineOut.split(Named.as("engine-"))
                 .branch((k, v) -> v instanceof KpiPoint, Branched.as("points"))
@@ -81,7 +81,7 @@ public final class KpiTopology {
         var l = Serdes.Long();
         return java.util.List.of(
                 kv(Stores.ENTITY_EVENTS, s, b), kv(Stores.ENTITY_LINKS, s, b), kv(Stores.CONTRIBUTIONS, s, b),
-                kv(Stores.EVENT_IDS, s, l), kv(Stores.AGGREGATES, s, b), kv(Stores.DIRTY, s, b), kv(Stores.META, s, l));
+                kv(Stores.EVENT_IDS, s, l), kv(Stores.AGGREGATES, s, b), kv(Stores.HISTOGRAMS, s, b), kv(Stores.DIRTY, s, b), kv(Stores.META, s, l));
     }
 
     private static <V> StoreBuilder<?> kv(String name, org.apache.kafka.common.serialization.Serde<String> k,

@@ -12,6 +12,8 @@ public final class Stores {
     public static final String EVENT_IDS = "event-ids";
     /** series key → aggregate parts; what the query API reads. */
     public static final String AGGREGATES = "kpi-aggregates";
+    /** (series key, duration bucket) → count and sum of the durations in it. */
+    public static final String HISTOGRAMS = "kpi-histograms";
     /** series changed since the last publication to kpi-updates. */
     public static final String DIRTY = "kpi-dirty";
     /** stream time and other engine bookkeeping. */

@@ -8,10 +8,10 @@ import io.kpipeline.streams.aggregate.SeriesKey;
 import io.kpipeline.streams.kpi.KpiCatalogue;
 import io.kpipeline.streams.kpi.KpiDefinition;
 import io.kpipeline.streams.query.KpiQuery;
-import io.kpipeline.streams.query.StoreSeriesReader;
+import io.kpipeline.streams.query.RollupSeriesReader;
+import io.kpipeline.streams.query.SeriesReader;
 import io.kpipeline.streams.time.BusinessCalendar;
 import io.kpipeline.streams.time.Grain;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -20,7 +20,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -30,53 +30,82 @@ import java.util.Set;
  * kept in a logged store, so a crash between a change and its publication republishes rather than forgets.
  */
 final class UpdatePublisher {
-    /** Bounds one punctuation so a backfill's flood of changes cannot stall processing for long. */
-    private static final int MAX_SERIES_PER_RUN = 20_000;
+    /**
+     * Bounds one punctuation so that during a backfill publishing takes at most about a fifth of the thread's time;
+     * marks left over wait in the store and go out in later runs, which resume where this one stopped.
+     */
+    private static final long BUDGET_NANOS = 200_000_000L;
+    private String cursor;
     private final KeyValueStore<String, byte[]> dirty;
     private final KpiQuery query;
     private final EngineCounters counters;
 
-    UpdatePublisher(KeyValueStore<String, byte[]> aggregates, KeyValueStore<String, byte[]> dirty, BusinessCalendar calendar,
-                    EngineCounters counters) {
+    UpdatePublisher(SeriesReader reader, KeyValueStore<String, byte[]> dirty, BusinessCalendar calendar, EngineCounters counters) {
         this.dirty = dirty;
-        this.query = new KpiQuery(new StoreSeriesReader(aggregates), calendar, Clock.systemUTC());
+        this.query = new KpiQuery(reader, calendar, Clock.systemUTC());
         this.counters = counters;
     }
 
     record Target(KpiDefinition kpi, Dimension dimension, String key, Grain grain, int period) {
+        /** kpi|dimension|key|grain|period: a compacted topic keeps the latest point of each. */
+        String recordKey() {
+            return kpi.id() + "|" + dimension.id() + "|" + key + "|" + grain.id() + "|" + grain.format(period);
+        }
     }
 
     void publish(ProcessorContext<String, Object> context, long now) {
+        long deadline = System.nanoTime() + BUDGET_NANOS;
         List<String> done = new ArrayList<>();
-        Set<Target> targets = new LinkedHashSet<>();
-        try (KeyValueIterator<String, byte[]> it = dirty.all()) {
-            while (it.hasNext() && done.size() < MAX_SERIES_PER_RUN) {
-                KeyValue<String, byte[]> kv = it.next();
-                done.add(kv.key);
-                SeriesKey.Parsed s = SeriesKey.parseSeries(kv.key);
-                for (KpiDefinition k : KpiCatalogue.using(s.measure())) {
-                    if (k.dimensions().contains(s.dimension()) && k.grains().contains(s.grain())) {
-                        targets.add(new Target(k, s.dimension(), s.key(), s.grain(), s.period()));
-                        if (k.lookback() > 0) {
-                            targets.add(new Target(k, s.dimension(), s.key(), s.grain(), s.grain().plus(s.period(), k.lookback())));
-                        }
+        Set<Target> published = new HashSet<>();
+        boolean reachedEnd = true;
+        try (KeyValueIterator<String, byte[]> it = cursor == null ? dirty.all() : dirty.range(cursor, null)) {
+            while (it.hasNext()) {
+                if (System.nanoTime() > deadline) {
+                    reachedEnd = false;
+                    break;
+                }
+                String series = it.next().key;
+                done.add(series);
+                for (Target t : targets(SeriesKey.parseSeries(series))) {
+                    if (published.add(t)) {
+                        context.forward(new Record<>(t.recordKey(), point(t, now), now));
                     }
                 }
             }
         }
-        for (Target t : targets) {
-            ObjectNode point = query.point(t.kpi, t.dimension, t.key, t.grain, t.period);
-            String periodText = t.grain.format(t.period);
-            String key = t.kpi.id() + "|" + t.dimension.id() + "|" + t.key + "|" + t.grain.id() + "|" + periodText;
-            KpiPoint out = new KpiPoint(t.kpi.id(), t.dimension.id(), t.dimension == Dimension.COMPANY ? null : t.key,
-                    t.grain.id(), periodText, t.kpi.unit(), number(point, "value"), number(point, "numerator"),
-                    number(point, "denominator"), point.hasNonNull("count") ? point.get("count").asLong() : null,
-                    number(point, "sum"), number(point, "p50"), number(point, "p90"), number(point, "p99"),
-                    point.toString(), Instant.ofEpochMilli(now));
-            context.forward(new Record<>(key, out, now));
-        }
+        cursor = reachedEnd || done.isEmpty() ? null : done.get(done.size() - 1);
         done.forEach(dirty::delete);
-        counters.published(targets.size());
+        counters.published(published.size());
+    }
+
+    /** Every KPI point a change of one stored series can move (a day moves its week too; a month its quarter and year). */
+    private static List<Target> targets(SeriesKey.Parsed s) {
+        List<Target> out = new ArrayList<>();
+        for (KpiDefinition k : KpiCatalogue.using(s.measure())) {
+            if (!k.dimensions().contains(s.dimension())) {
+                continue;
+            }
+            for (Grain g : k.grains()) {
+                if (RollupSeriesReader.base(g) != s.grain()) {
+                    continue;
+                }
+                int period = RollupSeriesReader.containing(g, s.period());
+                out.add(new Target(k, s.dimension(), s.key(), g, period));
+                if (k.lookback() > 0) {
+                    out.add(new Target(k, s.dimension(), s.key(), g, g.plus(period, k.lookback())));
+                }
+            }
+        }
+        return out;
+    }
+
+    private KpiPoint point(Target t, long now) {
+        ObjectNode point = query.point(t.kpi, t.dimension, t.key, t.grain, t.period);
+        return new KpiPoint(t.kpi.id(), t.dimension.id(), t.dimension == Dimension.COMPANY ? null : t.key,
+                t.grain.id(), t.grain.format(t.period), t.kpi.unit(), number(point, "value"), number(point, "numerator"),
+                number(point, "denominator"), point.hasNonNull("count") ? point.get("count").asLong() : null,
+                number(point, "sum"), number(point, "p50"), number(point, "p90"), number(point, "p99"),
+                point.toString(), Instant.ofEpochMilli(now));
     }
 
     private static Double number(ObjectNode point, String field) {

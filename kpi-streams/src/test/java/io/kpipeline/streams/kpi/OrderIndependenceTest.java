@@ -47,9 +47,7 @@ class OrderIndependenceTest {
                                 : g.format(g.ordinalOf(LocalDate.of(2026, 11, 3)));
                         var keys = new java.util.TreeSet<String>();
                         int p = period == null ? 0 : g.parse(period);
-                        k.measures().forEach(m -> keys.addAll(ordered.query() == null ? List.of() :
-                                new io.kpipeline.streams.query.StoreSeriesReader(ordered.driver.getKeyValueStore(
-                                        io.kpipeline.streams.topology.Stores.AGGREGATES)).keys(m, d, g, p)));
+                        k.measures().forEach(m -> keys.addAll(ordered.reader().keys(m, d, g, p)));
                         for (String key : keys) {
                             assertThat(chaotic.point(k.id(), d.id(), key, g.id(), period))
                                     .as("%s %s=%s %s %s", k.id(), d.id(), key, g.id(), period)

@@ -1,0 +1,127 @@
+package io.kpipeline.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kpipeline.app.config.KpiConfig;
+import io.kpipeline.avro.DeadLetter;
+import io.kpipeline.connectors.jsonl.ImportSummary;
+import io.kpipeline.connectors.jsonl.JsonLinesImporter;
+import io.kpipeline.connectors.kafka.EventSink;
+import io.kpipeline.schemas.serde.AvroDeserializer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The whole pipeline on the real embedded broker: import with bad lines, query over HTTP, restart, still there. */
+class PipelineIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(240)
+    void importQueryRestart() throws Exception {
+        Path file = dir.resolve("events.jsonl");
+        List<String> lines = new ArrayList<>(List.of(
+                "{\"eventId\":\"e-1\",\"type\":\"LeadCreated\",\"occurredAt\":\"2026-11-02T09:00:00Z\",\"leadId\":\"L-1\",\"repId\":\"R-7\",\"teamId\":\"T-emea\",\"region\":\"EMEA\",\"segment\":\"SMB\",\"source\":\"inbound-web\"}",
+                "this is not json",
+                "{\"eventId\":\"e-2\",\"type\":\"TouchpointLogged\",\"occurredAt\":\"2026-11-02T09:03:30Z\",\"touchpointId\":\"tp-1\",\"leadId\":\"L-1\",\"repId\":\"R-7\",\"channel\":\"CALL\",\"outcome\":\"POSITIVE\"}",
+                "{\"eventId\":\"e-5\",\"type\":\"DealCreated\",\"occurredAt\":\"2026-11-03T10:05:00Z\",\"dealId\":\"D-1\",\"leadId\":\"L-1\",\"stage\":\"discovery\"}",
+                "{\"eventId\":\"e-5\",\"type\":\"DealCreated\",\"occurredAt\":\"2026-11-03T10:05:00Z\",\"dealId\":\"D-1\",\"accountId\":\"A-1\",\"leadId\":\"L-1\",\"repId\":\"R-7\",\"product\":\"analytics\",\"stage\":\"discovery\",\"amount\":\"24000.00\",\"currency\":\"EUR\",\"contractMonths\":24}",
+                "{\"eventId\":\"e-6\",\"type\":\"DealClosed\",\"occurredAt\":\"2026-11-20T16:00:00Z\",\"dealId\":\"D-1\",\"outcome\":\"WON\"}",
+                "{\"eventId\":\"e-6\",\"type\":\"DealClosed\",\"occurredAt\":\"2026-11-20T16:00:00Z\",\"dealId\":\"D-1\",\"outcome\":\"WON\"}"));
+        Files.write(file, lines);
+        Map<String, String> flags = Map.of("data-dir", dir.resolve("data").toString(), "port", String.valueOf(freePort()),
+                "kafka-port", String.valueOf(freePort()), "kafka-controller-port", String.valueOf(freePort()),
+                "schema-registry-port", String.valueOf(freePort()), "application-id", "kpi-it", "partitions", "2");
+        KpiConfig config = KpiConfig.load(null, Map.of(), List.of(), flags);
+
+        try (Pipeline pipeline = new Pipeline(config).start()) {
+            awaitUp(pipeline);
+            try (EventSink sink = new EventSink(Map.of("bootstrap.servers", pipeline.bootstrapServers()), pipeline.registry(),
+                    "crm-events", "crm-events-dlq")) {
+                ImportSummary s = new JsonLinesImporter(sink, new PrintStream(PrintStream.nullOutputStream()), false).importFile(file);
+                // 7 lines: 5 valid (two are duplicate deliveries), 2 rejected (bad JSON, DealCreated without amount)
+                assertThat(s.sent()).isEqualTo(5);
+                assertThat(s.rejectedByReason()).containsEntry("INVALID_JSON", 1L).containsEntry("MISSING_FIELD", 1L);
+                assertThat(s.ok()).isTrue();
+            }
+            JsonNode revenue = awaitValue(pipeline, "/api/kpis/revenue?dimension=team&key=T-emea&grain=month&from=2026-11&to=2026-11");
+            assertThat(revenue.get("points").get(0).get("value").asDouble()).isEqualTo(24000.0);
+            assertThat(deadLetters(pipeline)).extracting(DeadLetter::getReasonCode).containsExactlyInAnyOrder("INVALID_JSON", "MISSING_FIELD");
+        }
+        try (Pipeline again = new Pipeline(config).start()) {
+            awaitUp(again);
+            JsonNode cycle = get(again, "/api/kpis/sales_cycle_length?dimension=rep&key=R-7&grain=month&from=2026-11&to=2026-11");
+            assertThat(cycle.get("points").get(0).get("value").asDouble()).isEqualTo(1_580_190.0);
+        }
+    }
+
+    static List<DeadLetter> deadLetters(Pipeline p) {
+        var deserializer = new AvroDeserializer<>(p.registry(), DeadLetter.class);
+        List<DeadLetter> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of("bootstrap.servers", p.bootstrapServers(),
+                "group.id", "it-dlq", "auto.offset.reset", "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            c.subscribe(List.of("crm-events-dlq"));
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (out.size() < 2 && System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    out.add(deserializer.deserialize(r.topic(), r.value()));
+                }
+            }
+        }
+        return out;
+    }
+
+    static void awaitUp(Pipeline p) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (!p.health().up()) {
+            assertThat(System.currentTimeMillis()).as("pipeline up in time").isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    static JsonNode awaitValue(Pipeline p, String path) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (true) {
+            JsonNode n = get(p, path);
+            if (n.get("points").get(0).hasNonNull("value") || System.currentTimeMillis() > deadline) {
+                return n;
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    static JsonNode get(Pipeline p, String path) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + p.httpPort() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
