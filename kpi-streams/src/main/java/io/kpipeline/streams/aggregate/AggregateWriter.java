@@ -2,31 +2,24 @@ package io.kpipeline.streams.aggregate;
 
 import io.kpipeline.streams.contrib.Contribution;
 import io.kpipeline.streams.query.RollupSeriesReader;
+import io.kpipeline.streams.store.WriteBehindStore;
 import io.kpipeline.streams.time.BusinessCalendar;
 import io.kpipeline.streams.time.Grain;
-import org.apache.kafka.streams.state.KeyValueStore;
-
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Adds and retracts contributions in the calendar aggregates: each contribution counts in every dimension it has a
- * key for, in its day and its month (other grains are rolled up from these when read) or the single current period, in its
- * sub-key and in the total. Changes of one input event are combined first, then written once per series, and each
- * touched series is marked for republication.
+ * key for, in its day and its month (other grains are rolled up from these when read) or the single current period,
+ * in its sub-key and in the total; a duration also counts in its histogram bucket. Each touched series is marked
+ * for republication on kpi-updates.
  */
 public final class AggregateWriter {
-    private static final byte[] MARK = new byte[0];
-    private final KeyValueStore<String, byte[]> aggregates;
-    private final KeyValueStore<String, byte[]> histograms;
-    private final KeyValueStore<String, byte[]> dirty;
+    private final WriteBehindStore<Parts> aggregates;
+    private final WriteBehindStore<long[]> histograms;
+    private final WriteBehindStore<Boolean> dirty;
     private final BusinessCalendar calendar;
-    private final Map<String, Parts> pending = new HashMap<>();
 
-    private final Map<String, long[]> pendingBuckets = new HashMap<>();
-
-    public AggregateWriter(KeyValueStore<String, byte[]> aggregates, KeyValueStore<String, byte[]> histograms,
-                           KeyValueStore<String, byte[]> dirty, BusinessCalendar calendar) {
+    public AggregateWriter(WriteBehindStore<Parts> aggregates, WriteBehindStore<long[]> histograms,
+                           WriteBehindStore<Boolean> dirty, BusinessCalendar calendar) {
         this.aggregates = aggregates;
         this.histograms = histograms;
         this.dirty = dirty;
@@ -41,63 +34,81 @@ public final class AggregateWriter {
             }
             key = SeriesKey.clean(key);
             if (c.at() == null) {
-                stage(sign, c, dim, Grain.CURRENT, 0, key);
+                add(sign, c, dim, Grain.CURRENT, 0, key);
             } else {
                 for (Grain g : RollupSeriesReader.STORED) {
-                    stage(sign, c, dim, g, calendar.period(g, c.at()), key);
+                    add(sign, c, dim, g, calendar.period(g, c.at()), key);
                 }
             }
         }
     }
 
-    private void stage(int sign, Contribution c, Dimension dim, Grain g, int period, String key) {
+    private void add(int sign, Contribution c, Dimension dim, Grain g, int period, String key) {
         String series = SeriesKey.series(c.measure(), dim, g, period, key);
-        stage(sign, c, series);
+        add(sign, c, series);
         if (!c.sub().isEmpty()) {
-            stage(sign, c, series + SeriesKey.clean(c.sub()));
+            add(sign, c, series + SeriesKey.clean(c.sub()));
         }
+        dirty.set(series, Boolean.TRUE);
     }
 
-    private void stage(int sign, Contribution c, String seriesKey) {
-        pending.computeIfAbsent(seriesKey, k -> new Parts()).add(sign, c.count(), c.amount(), c.millis());
+    private void add(int sign, Contribution c, String seriesKey) {
+        aggregates.update(seriesKey, Parts::new).add(sign, c.count(), c.amount(), c.millis());
         if (c.millis() >= 0) {
-            long[] b = pendingBuckets.computeIfAbsent(HistogramKey.of(seriesKey, Parts.bucketOf(c.millis())), k -> new long[2]);
+            long[] b = histograms.update(HistogramKey.of(seriesKey, Parts.bucketOf(c.millis())), () -> new long[2]);
             b[0] += sign;
             b[1] += sign * c.millis();
         }
     }
 
-    /** Writes the combined changes. */
+    /** Writes what is held in memory to the stores, so that scans of them see it. */
     public void flush() {
-        for (Map.Entry<String, Parts> e : pending.entrySet()) {
-            if (e.getValue().isZero()) {
-                continue;
-            }
-            Parts parts = Parts.fromBytes(aggregates.get(e.getKey())).merge(e.getValue());
-            if (parts.isZero()) {
-                aggregates.delete(e.getKey());
-            } else {
-                aggregates.put(e.getKey(), parts.toBytes());
-            }
-            String[] keyAndSub = SeriesKey.keyAndSub(e.getKey());
-            dirty.put(e.getKey().substring(0, e.getKey().length() - keyAndSub[1].length()), MARK);
-        }
-        pending.clear();
-        for (Map.Entry<String, long[]> e : pendingBuckets.entrySet()) {
-            long[] delta = e.getValue();
-            if (delta[0] == 0 && delta[1] == 0) {
-                continue;
-            }
-            byte[] old = histograms.get(e.getKey());
-            long[] b = old == null ? new long[2] : HistogramKey.read(old);
-            b[0] += delta[0];
-            b[1] += delta[1];
-            if (b[0] == 0) {
-                histograms.delete(e.getKey());
-            } else {
-                histograms.put(e.getKey(), HistogramKey.value(b[0], b[1]));
-            }
-        }
-        pendingBuckets.clear();
+        aggregates.flushPending();
+        histograms.flushPending();
+        dirty.flushPending();
     }
+
+    public static final WriteBehindStore.Codec<Parts> PARTS = new WriteBehindStore.Codec<>() {
+        public Parts decode(byte[] bytes) {
+            return Parts.fromBytes(bytes);
+        }
+
+        public byte[] encode(Parts value) {
+            return value.toBytes();
+        }
+
+        public boolean isEmpty(Parts value) {
+            return value.isZero();
+        }
+    };
+
+    public static final WriteBehindStore.Codec<long[]> BUCKET = new WriteBehindStore.Codec<>() {
+        public long[] decode(byte[] bytes) {
+            return HistogramKey.read(bytes);
+        }
+
+        public byte[] encode(long[] value) {
+            return HistogramKey.value(value[0], value[1]);
+        }
+
+        public boolean isEmpty(long[] value) {
+            return value[0] == 0 && value[1] == 0;
+        }
+    };
+
+    public static final WriteBehindStore.Codec<Boolean> MARK = new WriteBehindStore.Codec<>() {
+        private final byte[] empty = new byte[0];
+
+        public Boolean decode(byte[] bytes) {
+            return Boolean.TRUE;
+        }
+
+        public byte[] encode(Boolean value) {
+            return empty;
+        }
+
+        public boolean isEmpty(Boolean value) {
+            return false;
+        }
+    };
 }

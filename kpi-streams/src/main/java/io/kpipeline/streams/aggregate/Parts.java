@@ -22,7 +22,7 @@ public final class Parts {
     private BigDecimal sum = BigDecimal.ZERO;
     private long distCount;
     private long distSumMillis;
-    private NavigableMap<Long, long[]> buckets = new TreeMap<>();
+    private NavigableMap<Long, long[]> buckets = java.util.Collections.emptyNavigableMap();
 
     /**
      * The histogram bucket of a duration: HdrHistogram's, at 3 significant digits, so a value is within 0.1% of the

@@ -10,6 +10,8 @@ import io.kpipeline.avro.SpendRecorded;
 import io.kpipeline.schemas.event.EntityKey;
 import io.kpipeline.schemas.event.InvalidEventException;
 import io.kpipeline.streams.aggregate.AggregateWriter;
+import io.kpipeline.streams.aggregate.Parts;
+import io.kpipeline.streams.store.WriteBehindStore;
 import io.kpipeline.streams.config.EngineSettings;
 import io.kpipeline.streams.contrib.Contribution;
 import io.kpipeline.streams.contrib.ContributionCodec;
@@ -70,12 +72,15 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
         eventIds = context.getStateStore(Stores.EVENT_IDS);
         meta = context.getStateStore(Stores.META);
         entities = new EntityRepository(context.getStateStore(Stores.ENTITY_EVENTS), context.getStateStore(Stores.ENTITY_LINKS), settings);
-        KeyValueStore<String, byte[]> dirty = context.getStateStore(Stores.DIRTY);
-        KeyValueStore<String, byte[]> aggregateStore = context.getStateStore(Stores.AGGREGATES);
-        KeyValueStore<String, byte[]> histogramStore = context.getStateStore(Stores.HISTOGRAMS);
+        WriteBehindStore<Boolean> dirty = WriteBehindStore.unwrap(context.getStateStore(Stores.DIRTY));
+        WriteBehindStore<Parts> aggregateStore = WriteBehindStore.unwrap(context.getStateStore(Stores.AGGREGATES));
+        WriteBehindStore<long[]> histogramStore = WriteBehindStore.unwrap(context.getStateStore(Stores.HISTOGRAMS));
         aggregates = new AggregateWriter(aggregateStore, histogramStore, dirty, settings.calendar());
         publisher = new UpdatePublisher(new RollupSeriesReader(new StoreSeriesReader(aggregateStore, histogramStore)), dirty, settings.calendar(), counters);
-        context.schedule(publishInterval, PunctuationType.WALL_CLOCK_TIME, now -> publisher.publish(context, now));
+        context.schedule(publishInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
+            aggregates.flush();
+            publisher.publish(context, now);
+        });
     }
 
     @Override
@@ -102,7 +107,6 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
         for (String affected : affected(entity)) {
             refresh(affected);
         }
-        aggregates.flush();
         counters.countApplied();
     }
 

@@ -9,6 +9,8 @@ import io.kpipeline.schemas.serde.AvroDeserializer;
 import io.kpipeline.schemas.serde.AvroSerdes;
 import io.kpipeline.streams.config.EngineSettings;
 import io.kpipeline.streams.event.CrmEventSerde;
+import io.kpipeline.streams.aggregate.AggregateWriter;
+import io.kpipeline.streams.store.WriteBehindStoreBuilder;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -81,7 +83,10 @@ public final class KpiTopology {
         var l = Serdes.Long();
         return java.util.List.of(
                 kv(Stores.ENTITY_EVENTS, s, b), kv(Stores.ENTITY_LINKS, s, b), kv(Stores.CONTRIBUTIONS, s, b),
-                kv(Stores.EVENT_IDS, s, l), kv(Stores.AGGREGATES, s, b), kv(Stores.HISTOGRAMS, s, b), kv(Stores.DIRTY, s, b), kv(Stores.META, s, l));
+                kv(Stores.EVENT_IDS, s, l), kv(Stores.META, s, l),
+                new WriteBehindStoreBuilder<>(Stores.AGGREGATES, AggregateWriter.PARTS, 600_000),
+                new WriteBehindStoreBuilder<>(Stores.HISTOGRAMS, AggregateWriter.BUCKET, 300_000),
+                new WriteBehindStoreBuilder<>(Stores.DIRTY, AggregateWriter.MARK, 0));
     }
 
     private static <V> StoreBuilder<?> kv(String name, org.apache.kafka.common.serialization.Serde<String> k,

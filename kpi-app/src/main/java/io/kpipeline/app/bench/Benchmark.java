@@ -1,0 +1,314 @@
+package io.kpipeline.app.bench;
+
+import io.kpipeline.app.broker.EmbeddedKafka;
+import io.kpipeline.app.http.ApiServer;
+import io.kpipeline.app.http.Health;
+import io.kpipeline.avro.CrmEvent;
+import io.kpipeline.connectors.simulate.CrmSimulator;
+import io.kpipeline.schemas.event.EntityKey;
+import io.kpipeline.schemas.registry.SchemaRegistryCore;
+import io.kpipeline.schemas.serde.AvroDeserializer;
+import io.kpipeline.schemas.serde.AvroSerializer;
+import io.kpipeline.streams.config.EngineSettings;
+import io.kpipeline.streams.query.KpiQuery;
+import io.kpipeline.streams.query.RollupSeriesReader;
+import io.kpipeline.streams.query.StoreSeriesReader;
+import io.kpipeline.streams.topology.EngineCounters;
+import io.kpipeline.streams.topology.KpiTopology;
+import io.kpipeline.streams.topology.Stores;
+import io.kpipeline.streams.topology.TopicNames;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.WindowStore;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+
+/**
+ * {@code ./kpi bench}: a fresh embedded broker in a temporary directory, a simulated history, and side by side in
+ * one run: raw producer and consumer rates, a one-stage exactly-once windowed count, the full KPI topology's
+ * backfill rate, state size, query latency over HTTP and memory.
+ */
+public final class Benchmark {
+    private static final int PARTITIONS = 4;
+    private final long targetEvents;
+    private final Path resultsDir;
+    private final BenchReport report = new BenchReport();
+
+    public Benchmark(long targetEvents, Path resultsDir) {
+        this.targetEvents = targetEvents;
+        this.resultsDir = resultsDir;
+    }
+
+    public Path run() throws Exception {
+        Path dir = Files.createTempDirectory("kpi-bench");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), "localhost", freePort(), freePort(), PARTITIONS)) {
+            String bootstrap = kafka.bootstrapServers();
+            SchemaRegistryCore registry = SchemaRegistryCore.inMemory();
+            System.out.printf("generating a simulated history of about %,d events...%n", targetEvents);
+            List<ProducerRecord<byte[], byte[]>> records = history(registry);
+            long n = records.size();
+            long bytes = records.stream().mapToLong(r -> r.value().length).sum();
+            report.put("events", n, "");
+            report.put("mean event size", (double) bytes / n, "bytes");
+            createTopics(bootstrap, "bench-raw", "crm-events", "crm-events-dlq", "kpi-updates");
+
+            report.put("raw producer (acks=all, lz4)", produce(bootstrap, records, "bench-raw"), "events/s");
+            report.put("raw consumer", consume(bootstrap, "bench-raw", n), "events/s");
+            produce(bootstrap, records, "crm-events");
+            records = null;
+
+            double windowed = windowedCountBaseline(bootstrap, dir.resolve("baseline"), registry, n);
+            report.put("baseline: one-stage windowed count, EOS", windowed, "events/s");
+            fullTopology(bootstrap, dir.resolve("state"), registry, n, windowed);
+        } finally {
+            deleteRecursively(dir);
+        }
+        Path out = report.write(resultsDir);
+        System.out.println("written to " + out);
+        return out;
+    }
+
+    private List<ProducerRecord<byte[], byte[]>> history(SchemaRegistryCore registry) {
+        AvroSerializer<CrmEvent> serializer = new AvroSerializer<>(registry, false);
+        // about 5.4 events per lead; 200 days
+        int days = 200;
+        int leadsPerDay = (int) Math.max(1, targetEvents / days / 5.4);
+        LocalDate start = LocalDate.of(2026, 1, 1);
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        for (CrmEvent e : new CrmSimulator(7, leadsPerDay, start).advanceTo(start.plusDays(days).atStartOfDay().toInstant(java.time.ZoneOffset.UTC))) {
+            out.add(new ProducerRecord<>("crm-events", EntityKey.of(e).getBytes(StandardCharsets.UTF_8), serializer.serialize("crm-events", e)));
+        }
+        return out;
+    }
+
+    private double produce(String bootstrap, List<ProducerRecord<byte[], byte[]>> records, String topic) {
+        Map<String, Object> config = Map.of("bootstrap.servers", bootstrap, "acks", "all", "enable.idempotence", true,
+                "compression.type", "lz4", "linger.ms", 20, "batch.size", 256 * 1024, "buffer.memory", 128L * 1024 * 1024);
+        long start = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (ProducerRecord<byte[], byte[]> r : records) {
+                producer.send(new ProducerRecord<>(topic, r.key(), r.value()));
+            }
+            producer.flush();
+        }
+        return records.size() / seconds(start);
+    }
+
+    private double consume(String bootstrap, String topic, long n) {
+        Map<String, Object> config = Map.of("bootstrap.servers", bootstrap, "group.id", "bench-raw-" + System.nanoTime(),
+                "auto.offset.reset", "earliest", "max.poll.records", 5000, "enable.auto.commit", false);
+        long seen = 0;
+        long start = System.nanoTime();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            while (seen < n) {
+                ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(500));
+                seen += batch.count();
+            }
+        }
+        return n / seconds(start);
+    }
+
+    /** The reference: decode each event, re-key by type, count per type in 1-day windows, exactly-once. */
+    private double windowedCountBaseline(String bootstrap, Path state, SchemaRegistryCore registry, long n) throws InterruptedException {
+        AtomicLong seen = new AtomicLong();
+        AvroDeserializer<CrmEvent> deserializer = new AvroDeserializer<>(registry, CrmEvent.class);
+        StreamsBuilder b = new StreamsBuilder();
+        b.stream("crm-events", Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+                .peek((k, v) -> seen.incrementAndGet())
+                .mapValues(v -> deserializer.deserialize("crm-events", v).getType().name())
+                .groupBy((k, type) -> type, Grouped.with("by-type", Serdes.String(), Serdes.String()))
+                .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofDays(1), Duration.ofDays(400)))
+                .count(Materialized.<String, Long, WindowStore<Bytes, byte[]>>as("baseline-counts"));
+        return runUntil(b.build(), props(bootstrap, state, "bench-baseline"), seen::get, n, null);
+    }
+
+    private void fullTopology(String bootstrap, Path state, SchemaRegistryCore registry, long n, double baseline) throws Exception {
+        EngineCounters counters = new EngineCounters();
+        Topology topology = KpiTopology.build(TopicNames.DEFAULT, registry, EngineSettings.defaults(), counters, Duration.ofSeconds(1));
+        KafkaStreams[] holder = new KafkaStreams[1];
+        double rate = runUntil(topology, props(bootstrap, state, "bench-kpi"),
+                () -> counters.applied() + counters.duplicates() + counters.rejectedTotal(), n, holder);
+        report.put("full KPI topology backfill, EOS", rate, "events/s");
+        report.put("full topology / windowed-count baseline", 100 * rate / baseline, "%");
+        KafkaStreams streams = holder[0];
+        try {
+            report.put("state on disk", sizeOf(state) / 1e6, "MB");
+            report.put("state on disk per million events", sizeOf(state) / 1e6 / (n / 1e6), "MB");
+            KpiQuery query = new KpiQuery(new RollupSeriesReader(new StoreSeriesReader(
+                    streams.store(StoreQueryParameters.fromNameAndType(Stores.AGGREGATES, QueryableStoreTypes.<String, byte[]>keyValueStore())),
+                    streams.store(StoreQueryParameters.fromNameAndType(Stores.HISTOGRAMS, QueryableStoreTypes.<String, byte[]>keyValueStore())))),
+                    EngineSettings.defaults().calendar(), Clock.systemUTC());
+            int port = freePort();
+            try (ApiServer api = new ApiServer("localhost", port, () -> query,
+                    () -> new Health(true, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()),
+                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start()) {
+                latency("query: month point (revenue, rep)", port, "/api/kpis/revenue?dimension=rep&key=R-emea-1&grain=month&from=2026-03&to=2026-03");
+                latency("query: year range by day (leads, team)", port, "/api/kpis/leads_created?dimension=team&key=T-emea&grain=day&from=2026-01-01&to=2026-12-31");
+                latency("query: month ranking (win_rate, rep)", port, "/api/kpis/win_rate/ranking?dimension=rep&grain=month&period=2026-03");
+            }
+        } finally {
+            streams.close(Duration.ofSeconds(30));
+        }
+        long heapPeak = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                heapPeak += pool.getPeakUsage().getUsed();
+            }
+        }
+        report.put("peak heap (sum of pool peaks)", heapPeak / 1e6, "MB");
+        report.put("peak RSS (VmHWM)", rssPeakKb() / 1e3, "MB");
+    }
+
+    private void latency(String name, int port, String path) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build();
+        Percentiles p = new Percentiles();
+        for (int i = 0; i < 300; i++) {
+            long t = System.nanoTime();
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
+            }
+            if (i >= 50) {
+                p.recordNanos(System.nanoTime() - t);
+            }
+        }
+        report.put(name + " p50", p.millis(50), "ms");
+        report.put(name + " p99", p.millis(99), "ms");
+    }
+
+    private double runUntil(Topology topology, Properties props, LongSupplier progress, long n, KafkaStreams[] keep)
+            throws InterruptedException {
+        KafkaStreams streams = new KafkaStreams(topology, props);
+        long start = System.nanoTime();
+        streams.start();
+        long lastReport = System.nanoTime();
+        while (progress.getAsLong() < n) {
+            Thread.sleep(50);
+            if (System.nanoTime() - lastReport > 10e9) {
+                System.out.printf("    %,d / %,d%n", progress.getAsLong(), n);
+                lastReport = System.nanoTime();
+            }
+            if (streams.state() == KafkaStreams.State.ERROR) {
+                throw new IllegalStateException("stream processing failed");
+            }
+        }
+        double rate = n / seconds(start);
+        if (keep != null) {
+            keep[0] = streams;
+        } else {
+            streams.close(Duration.ofSeconds(30));
+        }
+        return rate;
+    }
+
+    private static Properties props(String bootstrap, Path state, String appId) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+        p.put(StreamsConfig.consumerPrefix("max.poll.records"), 2000);
+        p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+        p.put(StreamsConfig.producerPrefix("linger.ms"), 20);
+        p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
+        return p;
+    }
+
+    private static void createTopics(String bootstrap, String... names) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            List<NewTopic> topics = new ArrayList<>();
+            for (String name : names) {
+                topics.add(new NewTopic(name, PARTITIONS, (short) 1));
+            }
+            admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private static long sizeOf(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
+    }
+
+    private static long rssPeakKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+
+}

@@ -1,0 +1,28 @@
+package io.kpipeline.app.cli;
+
+import io.kpipeline.app.bench.Benchmark;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code kpi bench}: the pipeline measured side by side with the raw broker it runs on. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmark a fresh embedded pipeline against raw Kafka baselines; prints a table and writes JSON.")
+public final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--events", defaultValue = "1000000", description = "size of the simulated history (default ${DEFAULT-VALUE})")
+    long events;
+
+    @Option(names = "--quick", description = "a small history (100,000 events) that finishes in about a minute")
+    boolean quick;
+
+    @Option(names = "--out", defaultValue = "bench-results", description = "directory for the JSON results")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        new Benchmark(quick ? 100_000 : events, out).run();
+        return 0;
+    }
+}

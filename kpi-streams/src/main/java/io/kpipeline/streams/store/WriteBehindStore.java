@@ -1,0 +1,238 @@
+package io.kpipeline.streams.store;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.query.Position;
+import org.apache.kafka.streams.query.PositionBound;
+import org.apache.kafka.streams.query.Query;
+import org.apache.kafka.streams.query.QueryConfig;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.internals.CacheFlushListener;
+import org.apache.kafka.streams.state.internals.CachedStateStore;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * A write-behind object cache in front of a logged key-value store, for the aggregates that every event updates
+ * dozens of times. The processor mutates decoded values in a hash map; they are encoded and written to the
+ * logged store (and so to its changelog) only when Kafka Streams flushes caches before a commit, or when
+ * {@link #flushPending()} is called. This replaces Kafka's record cache for these stores, whose per-operation
+ * cost (sorted map of byte keys, serialization, metrics) dominated the engine's profile.
+ *
+ * <p>The {@link KeyValueStore} methods read the underlying store: interactive queries and scans see what was last
+ * flushed (at most one commit interval old), never half-applied in-memory state. Relies on Kafka Streams calling
+ * {@link CachedStateStore#flushCache()} before every commit, as it does for its own caching layer.
+ */
+public final class WriteBehindStore<V> implements KeyValueStore<String, byte[]>, CachedStateStore<String, byte[]> {
+    /** How values are stored; an empty value is deleted rather than written. */
+    public interface Codec<V> {
+        V decode(byte[] bytes);
+
+        byte[] encode(V value);
+
+        boolean isEmpty(V value);
+    }
+
+    private final KeyValueStore<String, byte[]> inner;
+    private final Codec<V> codec;
+    private final int maxEntries;
+    private final Map<String, V> values = new HashMap<>();
+    private final Set<String> dirty = new HashSet<>();
+
+    public WriteBehindStore(KeyValueStore<String, byte[]> inner, Codec<V> codec, int maxEntries) {
+        this.inner = inner;
+        this.codec = codec;
+        this.maxEntries = maxEntries;
+    }
+
+    /** The store behind a processor context's decorators. */
+    @SuppressWarnings("unchecked")
+    public static <V> WriteBehindStore<V> unwrap(StateStore store) {
+        StateStore s = store;
+        while (!(s instanceof WriteBehindStore) && s instanceof WrappedStateStore<?, ?, ?> w) {
+            s = w.wrapped();
+        }
+        if (!(s instanceof WriteBehindStore)) {
+            throw new IllegalStateException("store " + store.name() + " is not a write-behind store");
+        }
+        return (WriteBehindStore<V>) s;
+    }
+
+    /** The value of {@code key} for modification: created when absent; written back at the next flush. */
+    public V update(String key, Supplier<V> create) {
+        V v = values.get(key);
+        if (v == null) {
+            byte[] stored = inner.get(key);
+            v = stored == null ? create.get() : codec.decode(stored);
+            values.put(key, v);
+        }
+        dirty.add(key);
+        return v;
+    }
+
+    /** Sets a value (written back at the next flush). */
+    public void set(String key, V value) {
+        values.put(key, value);
+        dirty.add(key);
+    }
+
+    /** Writes every modified value to the underlying store; forgets clean values when too many are held. */
+    public void flushPending() {
+        for (String key : dirty) {
+            V v = values.get(key);
+            if (v == null || codec.isEmpty(v)) {
+                inner.delete(key);
+                values.remove(key);
+            } else {
+                inner.put(key, codec.encode(v));
+            }
+        }
+        dirty.clear();
+        if (values.size() > maxEntries) {
+            values.clear();
+        }
+    }
+
+    @Override
+    public void flushCache() {
+        flushPending();
+    }
+
+    @Override
+    public void clearCache() {
+        values.clear();
+        dirty.clear();
+    }
+
+    @Override
+    public boolean setFlushListener(CacheFlushListener<String, byte[]> listener, boolean sendOldValues) {
+        return false;
+    }
+
+    // ---- KeyValueStore: direct writes drop any cached copy; reads see the flushed state ----
+
+    @Override
+    public void put(String key, byte[] value) {
+        values.remove(key);
+        dirty.remove(key);
+        inner.put(key, value);
+    }
+
+    @Override
+    public byte[] putIfAbsent(String key, byte[] value) {
+        values.remove(key);
+        dirty.remove(key);
+        return inner.putIfAbsent(key, value);
+    }
+
+    @Override
+    public void putAll(List<KeyValue<String, byte[]>> entries) {
+        entries.forEach(e -> put(e.key, e.value));
+    }
+
+    @Override
+    public byte[] delete(String key) {
+        values.remove(key);
+        dirty.remove(key);
+        return inner.delete(key);
+    }
+
+    @Override
+    public byte[] get(String key) {
+        return inner.get(key);
+    }
+
+    @Override
+    public KeyValueIterator<String, byte[]> range(String from, String to) {
+        return inner.range(from, to);
+    }
+
+    @Override
+    public KeyValueIterator<String, byte[]> reverseRange(String from, String to) {
+        return inner.reverseRange(from, to);
+    }
+
+    @Override
+    public KeyValueIterator<String, byte[]> all() {
+        return inner.all();
+    }
+
+    @Override
+    public KeyValueIterator<String, byte[]> reverseAll() {
+        return inner.reverseAll();
+    }
+
+    @Override
+    public <PS extends Serializer<P>, P> KeyValueIterator<String, byte[]> prefixScan(P prefix, PS prefixKeySerializer) {
+        return inner.prefixScan(prefix, prefixKeySerializer);
+    }
+
+    @Override
+    public long approximateNumEntries() {
+        return inner.approximateNumEntries();
+    }
+
+    // ---- StateStore: the underlying store is registered with this one as its root ----
+
+    @Override
+    public String name() {
+        return inner.name();
+    }
+
+    @Override
+    public void init(StateStoreContext context, StateStore root) {
+        inner.init(context, root);
+    }
+
+    @Override
+    public void commit(Map<TopicPartition, Long> changelogOffsets) {
+        inner.commit(changelogOffsets);
+    }
+
+    @Override
+    public boolean managesOffsets() {
+        return inner.managesOffsets();
+    }
+
+    @Override
+    public Long committedOffset(TopicPartition partition) {
+        return inner.committedOffset(partition);
+    }
+
+    @Override
+    public void close() {
+        clearCache();
+        inner.close();
+    }
+
+    @Override
+    public boolean persistent() {
+        return inner.persistent();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return inner.isOpen();
+    }
+
+    @Override
+    public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
+        return inner.query(query, positionBound, config);
+    }
+
+    @Override
+    public Position getPosition() {
+        return inner.getPosition();
+    }
+}
