@@ -61,13 +61,6 @@ public final class AggregateWriter {
         }
     }
 
-    /** Writes what is held in memory to the stores, so that scans of them see it. */
-    public void flush() {
-        aggregates.flushPending();
-        histograms.flushPending();
-        dirty.flushPending();
-    }
-
     public static final WriteBehindStore.Codec<Parts> PARTS = new WriteBehindStore.Codec<>() {
         public Parts decode(byte[] bytes) {
             return Parts.fromBytes(bytes);

@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * parts exactly.
  */
 public final class Parts {
-    private static final Histogram BUCKETS = new Histogram(3);
+    private static final Histogram BUCKETS = new Histogram(2);
 
     private long count;
     private BigDecimal sum = BigDecimal.ZERO;
@@ -25,7 +25,7 @@ public final class Parts {
     private NavigableMap<Long, long[]> buckets = java.util.Collections.emptyNavigableMap();
 
     /**
-     * The histogram bucket of a duration: HdrHistogram's, at 3 significant digits, so a value is within 0.1% of the
+     * The histogram bucket of a duration: HdrHistogram's, at 2 significant digits (128 sub-buckets an octave), so a value is within 0.8% of the
      * bucket's bounds; a bucket keeps its count and the exact sum of its values, and a percentile reports its
      * bucket's mean (exact when the bucket holds one distinct value).
      */

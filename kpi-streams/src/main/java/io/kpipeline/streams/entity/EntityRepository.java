@@ -8,7 +8,7 @@ import io.kpipeline.streams.codec.ByteWriter;
 import io.kpipeline.streams.config.EngineSettings;
 import io.kpipeline.streams.event.EventCodec;
 import io.kpipeline.streams.event.EventOrder;
-import org.apache.kafka.streams.state.KeyValueStore;
+import io.kpipeline.streams.store.WriteBehindStore;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,12 +22,12 @@ import java.util.TreeSet;
  * folded states cached for the duration of one input event.
  */
 public final class EntityRepository {
-    private final KeyValueStore<String, byte[]> events;
-    private final KeyValueStore<String, byte[]> links;
+    private final WriteBehindStore<byte[]> events;
+    private final WriteBehindStore<byte[]> links;
     private final EngineSettings settings;
     private final Map<String, Object> memo = new HashMap<>();
 
-    public EntityRepository(KeyValueStore<String, byte[]> events, KeyValueStore<String, byte[]> links, EngineSettings settings) {
+    public EntityRepository(WriteBehindStore<byte[]> events, WriteBehindStore<byte[]> links, EngineSettings settings) {
         this.events = events;
         this.links = links;
         this.settings = settings;
@@ -40,16 +40,24 @@ public final class EntityRepository {
 
     /** The entity's events in contract order. */
     public List<CrmEvent> events(String entity) {
-        List<CrmEvent> list = EventCodec.decode(events.get(entity));
+        List<CrmEvent> list = EventCodec.decode(events.value(entity));
         list.sort(EventOrder.ORDER);
         return list;
     }
 
-    /** Adds an event to its entity's set and records the links it names. */
-    public void append(String entity, CrmEvent event) {
-        List<CrmEvent> list = EventCodec.decode(events.get(entity));
+    /**
+     * Adds an event to its entity's set and records the links it names; false when the set already holds an
+     * event with its id (a duplicate delivery, which changes nothing).
+     */
+    public boolean append(String entity, CrmEvent event) {
+        List<CrmEvent> list = EventCodec.decode(events.value(entity));
+        for (CrmEvent e : list) {
+            if (e.getEventId().equals(event.getEventId())) {
+                return false;
+            }
+        }
         list.add(event);
-        events.put(entity, EventCodec.encode(list));
+        events.set(entity, EventCodec.encode(list));
         memo.remove(entity);
         Object p = event.getPayload();
         if (p instanceof DealCreated d && d.getLeadId() != null) {
@@ -59,6 +67,7 @@ public final class EntityRepository {
             link("lead-deals:" + c.getLeadId(), c.getDealId());
             link("deal-leads:" + c.getDealId(), c.getLeadId());
         }
+        return true;
     }
 
     public LeadState lead(String leadId) {
@@ -95,7 +104,7 @@ public final class EntityRepository {
 
     public TreeSet<String> linked(String linkKey) {
         TreeSet<String> set = new TreeSet<>();
-        byte[] bytes = links.get(linkKey);
+        byte[] bytes = links.value(linkKey);
         if (bytes != null) {
             ByteReader r = new ByteReader(bytes);
             int n = Math.toIntExact(r.readUnsigned());
@@ -112,7 +121,7 @@ public final class EntityRepository {
             ByteWriter w = new ByteWriter();
             w.writeUnsigned(set.size());
             set.forEach(w::writeString);
-            links.put(linkKey, w.toByteArray());
+            links.set(linkKey, w.toByteArray());
         }
     }
 }

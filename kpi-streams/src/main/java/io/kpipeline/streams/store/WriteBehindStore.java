@@ -44,11 +44,29 @@ public final class WriteBehindStore<V> implements KeyValueStore<String, byte[]>,
         boolean isEmpty(V value);
     }
 
+    /** Values kept as the bytes they are stored as. */
+    public static final Codec<byte[]> BYTES = new Codec<>() {
+        public byte[] decode(byte[] bytes) {
+            return bytes;
+        }
+
+        public byte[] encode(byte[] value) {
+            return value;
+        }
+
+        public boolean isEmpty(byte[] value) {
+            return false;
+        }
+    };
+
     private final KeyValueStore<String, byte[]> inner;
     private final Codec<V> codec;
     private final int maxEntries;
     private final Map<String, V> values = new HashMap<>();
     private final Set<String> dirty = new HashSet<>();
+    /** True while {@link #values} holds every stored key, so a key it lacks is known to be absent. */
+    private boolean complete;
+    private boolean loaded;
 
     public WriteBehindStore(KeyValueStore<String, byte[]> inner, Codec<V> codec, int maxEntries) {
         this.inner = inner;
@@ -69,21 +87,63 @@ public final class WriteBehindStore<V> implements KeyValueStore<String, byte[]>,
         return (WriteBehindStore<V>) s;
     }
 
+    /**
+     * On first use (after restoration), loads the whole store when it is small enough, so that lookups of absent
+     * keys (most of them during a backfill) never reach RocksDB.
+     */
+    private void ensureLoaded() {
+        if (loaded) {
+            return;
+        }
+        loaded = true;
+        if (inner.approximateNumEntries() > maxEntries / 2) {
+            return;
+        }
+        try (KeyValueIterator<String, byte[]> it = inner.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> kv = it.next();
+                values.put(kv.key, codec.decode(kv.value));
+            }
+        }
+        complete = values.size() <= maxEntries;
+        if (!complete) {
+            values.clear();
+        }
+    }
+
+    /** The current value of {@code key} (including changes not yet flushed), or null. */
+    public V value(String key) {
+        ensureLoaded();
+        V v = values.get(key);
+        if (v == null && !complete && !dirty.contains(key)) {
+            byte[] stored = inner.get(key);
+            if (stored != null) {
+                v = codec.decode(stored);
+                values.put(key, v);
+            }
+        }
+        return v;
+    }
+
     /** The value of {@code key} for modification: created when absent; written back at the next flush. */
     public V update(String key, Supplier<V> create) {
-        V v = values.get(key);
+        V v = value(key);
         if (v == null) {
-            byte[] stored = inner.get(key);
-            v = stored == null ? create.get() : codec.decode(stored);
+            v = create.get();
             values.put(key, v);
         }
         dirty.add(key);
         return v;
     }
 
-    /** Sets a value (written back at the next flush). */
+    /** Sets a value, or removes it when {@code value} is null (written back at the next flush). */
     public void set(String key, V value) {
-        values.put(key, value);
+        ensureLoaded();
+        if (value == null) {
+            values.remove(key);
+        } else {
+            values.put(key, value);
+        }
         dirty.add(key);
     }
 
@@ -101,6 +161,7 @@ public final class WriteBehindStore<V> implements KeyValueStore<String, byte[]>,
         dirty.clear();
         if (values.size() > maxEntries) {
             values.clear();
+            complete = false;
         }
     }
 
@@ -113,6 +174,8 @@ public final class WriteBehindStore<V> implements KeyValueStore<String, byte[]>,
     public void clearCache() {
         values.clear();
         dirty.clear();
+        complete = false;
+        loaded = false;
     }
 
     @Override
@@ -124,16 +187,21 @@ public final class WriteBehindStore<V> implements KeyValueStore<String, byte[]>,
 
     @Override
     public void put(String key, byte[] value) {
-        values.remove(key);
-        dirty.remove(key);
+        forget(key);
         inner.put(key, value);
     }
 
     @Override
     public byte[] putIfAbsent(String key, byte[] value) {
+        forget(key);
+        return inner.putIfAbsent(key, value);
+    }
+
+    /** A direct write makes the cached copy stale, and the key set no longer known in full. */
+    private void forget(String key) {
         values.remove(key);
         dirty.remove(key);
-        return inner.putIfAbsent(key, value);
+        complete = false;
     }
 
     @Override
@@ -146,6 +214,19 @@ public final class WriteBehindStore<V> implements KeyValueStore<String, byte[]>,
         values.remove(key);
         dirty.remove(key);
         return inner.delete(key);
+    }
+
+    /** Deletes a flushed key unless it was set again since the last flush (then the newer value stands). */
+    public void deleteIfClean(String key) {
+        if (!dirty.contains(key)) {
+            values.remove(key);
+            inner.delete(key);
+        }
+    }
+
+    /** Forgets a key in memory and in the store: it stays known to be absent. */
+    public void remove(String key) {
+        set(key, null);
     }
 
     @Override

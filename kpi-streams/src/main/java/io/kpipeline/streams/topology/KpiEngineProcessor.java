@@ -52,8 +52,7 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
     private final EngineCounters counters;
     private final Duration publishInterval;
     private ProcessorContext<String, Object> context;
-    private KeyValueStore<String, byte[]> contributions;
-    private KeyValueStore<String, Long> eventIds;
+    private WriteBehindStore<byte[]> contributions;
     private KeyValueStore<String, Long> meta;
     private EntityRepository entities;
     private AggregateWriter aggregates;
@@ -68,29 +67,23 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        contributions = context.getStateStore(Stores.CONTRIBUTIONS);
-        eventIds = context.getStateStore(Stores.EVENT_IDS);
+        contributions = WriteBehindStore.unwrap(context.getStateStore(Stores.CONTRIBUTIONS));
         meta = context.getStateStore(Stores.META);
-        entities = new EntityRepository(context.getStateStore(Stores.ENTITY_EVENTS), context.getStateStore(Stores.ENTITY_LINKS), settings);
+        entities = new EntityRepository(WriteBehindStore.unwrap(context.getStateStore(Stores.ENTITY_EVENTS)),
+                WriteBehindStore.unwrap(context.getStateStore(Stores.ENTITY_LINKS)), settings);
         WriteBehindStore<Boolean> dirty = WriteBehindStore.unwrap(context.getStateStore(Stores.DIRTY));
         WriteBehindStore<Parts> aggregateStore = WriteBehindStore.unwrap(context.getStateStore(Stores.AGGREGATES));
         WriteBehindStore<long[]> histogramStore = WriteBehindStore.unwrap(context.getStateStore(Stores.HISTOGRAMS));
         aggregates = new AggregateWriter(aggregateStore, histogramStore, dirty, settings.calendar());
         publisher = new UpdatePublisher(new RollupSeriesReader(new StoreSeriesReader(aggregateStore, histogramStore)), dirty, settings.calendar(), counters);
-        context.schedule(publishInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
-            aggregates.flush();
-            publisher.publish(context, now);
-        });
+        // The publisher reads what the last commit flushed: marks and the aggregates they mark are flushed together.
+        context.schedule(publishInterval, PunctuationType.WALL_CLOCK_TIME, now -> publisher.publish(context, now));
     }
 
     @Override
     public void process(Record<String, CrmEvent> record) {
         CrmEvent event = record.value();
         if (event == null) {
-            return;
-        }
-        if (eventIds.get(event.getEventId()) != null) {
-            counters.duplicate();
             return;
         }
         try {
@@ -101,9 +94,11 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
             return;
         }
         String entity = EntityKey.of(event);
-        eventIds.put(event.getEventId(), event.getOccurredAt().toEpochMilli());
         entities.clearCache();
-        entities.append(entity, event);
+        if (!entities.append(entity, event)) {
+            counters.duplicate();
+            return;
+        }
         for (String affected : affected(entity)) {
             refresh(affected);
         }
@@ -161,7 +156,7 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
 
     /** Recomputes an entity's contributions and applies the difference from what it contributed before. */
     private void refresh(String entity) {
-        List<Contribution> before = ContributionCodec.decode(contributions.get(entity));
+        List<Contribution> before = ContributionCodec.decode(contributions.value(entity));
         List<Contribution> after = contributionsOf(entity);
         Map<Contribution, Integer> diff = new HashMap<>();
         for (Contribution c : after) {
@@ -179,11 +174,7 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
             }
         }
         if (changed) {
-            if (after.isEmpty()) {
-                contributions.delete(entity);
-            } else {
-                contributions.put(entity, ContributionCodec.encode(after));
-            }
+            contributions.set(entity, after.isEmpty() ? null : ContributionCodec.encode(after));
         }
     }
 

@@ -10,6 +10,7 @@ import io.kpipeline.schemas.serde.AvroSerdes;
 import io.kpipeline.streams.config.EngineSettings;
 import io.kpipeline.streams.event.CrmEventSerde;
 import io.kpipeline.streams.aggregate.AggregateWriter;
+import io.kpipeline.streams.store.WriteBehindStore;
 import io.kpipeline.streams.store.WriteBehindStoreBuilder;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -65,7 +66,7 @@ public final class KpiTopology {
                 .map((k, v) -> KeyValue.pair(EntityKey.of((CrmEvent) v), (CrmEvent) v), Named.as("key-by-entity"))
                 .repartition(Repartitioned.with(Serdes.String(), new CrmEventSerde()).withName("entity-events").withNumberOfPartitions(1))
                 .process(() -> new KpiEngineProcessor(settings, counters, publishInterval), Named.as("kpi-engine"),
-                        Stores.ENTITY_EVENTS, Stores.ENTITY_LINKS, Stores.CONTRIBUTIONS, Stores.EVENT_IDS, Stores.AGGREGATES, Stores.HISTOGRAMS,
+                        Stores.ENTITY_EVENTS, Stores.ENTITY_LINKS, Stores.CONTRIBUTIONS, Stores.AGGREGATES, Stores.HISTOGRAMS,
                         Stores.DIRTY, Stores.META);
         Map<String, KStream<String, Object>> out = engineOut.split(Named.as("engine-"))
                 .branch((k, v) -> v instanceof KpiPoint, Branched.as("points"))
@@ -82,10 +83,12 @@ public final class KpiTopology {
         var b = Serdes.ByteArray();
         var l = Serdes.Long();
         return java.util.List.of(
-                kv(Stores.ENTITY_EVENTS, s, b), kv(Stores.ENTITY_LINKS, s, b), kv(Stores.CONTRIBUTIONS, s, b),
-                kv(Stores.EVENT_IDS, s, l), kv(Stores.META, s, l),
-                new WriteBehindStoreBuilder<>(Stores.AGGREGATES, AggregateWriter.PARTS, 600_000),
-                new WriteBehindStoreBuilder<>(Stores.HISTOGRAMS, AggregateWriter.BUCKET, 300_000),
+                kv(Stores.META, s, l),
+                new WriteBehindStoreBuilder<>(Stores.ENTITY_EVENTS, WriteBehindStore.BYTES, 500_000),
+                new WriteBehindStoreBuilder<>(Stores.ENTITY_LINKS, WriteBehindStore.BYTES, 500_000),
+                new WriteBehindStoreBuilder<>(Stores.CONTRIBUTIONS, WriteBehindStore.BYTES, 500_000),
+                new WriteBehindStoreBuilder<>(Stores.AGGREGATES, AggregateWriter.PARTS, 1_200_000),
+                new WriteBehindStoreBuilder<>(Stores.HISTOGRAMS, AggregateWriter.BUCKET, 800_000),
                 new WriteBehindStoreBuilder<>(Stores.DIRTY, AggregateWriter.MARK, 0));
     }
 

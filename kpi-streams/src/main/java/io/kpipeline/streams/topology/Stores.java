@@ -2,14 +2,12 @@ package io.kpipeline.streams.topology;
 
 /** Names of the engine's state stores (their changelog topics are named after them). */
 public final class Stores {
-    /** entity key → the entity's events, deduplicated, in arrival order. */
+    /** entity key → the entity's events, deduplicated by eventId (a duplicate delivery is the same entity's), in arrival order. */
     public static final String ENTITY_EVENTS = "entity-events";
     /** link key ({@code lead-deals:L}, {@code deal-leads:D}) → the linked entity ids. */
     public static final String ENTITY_LINKS = "entity-links";
     /** entity key → the contributions the entity made last. */
     public static final String CONTRIBUTIONS = "entity-contributions";
-    /** eventId → occurredAt, for duplicate detection. */
-    public static final String EVENT_IDS = "event-ids";
     /** series key → aggregate parts; what the query API reads. */
     public static final String AGGREGATES = "kpi-aggregates";
     /** (series key, duration bucket) → count and sum of the durations in it. */

@@ -15,7 +15,7 @@ import io.kpipeline.streams.time.Grain;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
+import io.kpipeline.streams.store.WriteBehindStore;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -31,16 +31,16 @@ import java.util.Set;
  */
 final class UpdatePublisher {
     /**
-     * Bounds one punctuation so that during a backfill publishing takes at most about a fifth of the thread's time;
+     * Bounds one punctuation so that during a backfill publishing takes at most about a tenth of the thread's time;
      * marks left over wait in the store and go out in later runs, which resume where this one stopped.
      */
-    private static final long BUDGET_NANOS = 200_000_000L;
+    private static final long BUDGET_NANOS = 100_000_000L;
     private String cursor;
-    private final KeyValueStore<String, byte[]> dirty;
+    private final WriteBehindStore<Boolean> dirty;
     private final KpiQuery query;
     private final EngineCounters counters;
 
-    UpdatePublisher(SeriesReader reader, KeyValueStore<String, byte[]> dirty, BusinessCalendar calendar, EngineCounters counters) {
+    UpdatePublisher(SeriesReader reader, WriteBehindStore<Boolean> dirty, BusinessCalendar calendar, EngineCounters counters) {
         this.dirty = dirty;
         this.query = new KpiQuery(reader, calendar, Clock.systemUTC());
         this.counters = counters;
@@ -74,7 +74,7 @@ final class UpdatePublisher {
             }
         }
         cursor = reachedEnd || done.isEmpty() ? null : done.get(done.size() - 1);
-        done.forEach(dirty::delete);
+        done.forEach(dirty::deleteIfClean);
         counters.published(published.size());
     }
 
