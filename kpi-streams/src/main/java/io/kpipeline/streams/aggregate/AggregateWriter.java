@@ -29,7 +29,7 @@ public final class AggregateWriter {
     public void add(int sign, Contribution c) {
         for (Dimension dim : Dimension.values()) {
             String key = c.keys().get(dim);
-            if (key == null) {
+            if (key == null || (c.only() != null && c.only() != dim)) {
                 continue;
             }
             key = SeriesKey.clean(key);
@@ -38,6 +38,9 @@ public final class AggregateWriter {
             } else {
                 for (Grain g : RollupSeriesReader.STORED) {
                     add(sign, c, dim, g, calendar.period(g, c.at()), key);
+                }
+                if (c.measure().storedYearly()) {
+                    add(sign, c, dim, Grain.YEAR, calendar.period(Grain.YEAR, c.at()), key);
                 }
             }
         }

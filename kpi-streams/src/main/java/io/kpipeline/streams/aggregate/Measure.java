@@ -55,16 +55,45 @@ public enum Measure {
     /** Time deals spent in a stage, sub-keyed by stage, at stage exit. */
     STAGE_DURATION("sd"),
     /** Open deals now (count) and their amounts (sum), sub-keyed by stage; grain current. */
-    PIPELINE_OPEN("po");
+    PIPELINE_OPEN("po"),
+    /** Accounts whose first-ever won deal closed then, at that win. */
+    NEW_CUSTOMERS("nc"),
+    /** New customers, at the creation of the source lead of their first won deal (acquisition cohort). */
+    CUSTOMERS_FROM_LEADS("cl"),
+    /** +1 when a customer spell starts (a win), -1 when it ends (churn); summed over all time before an instant it
+     *  is the number of customers then. Also stored by year, so that sum stays short. */
+    CUSTOMERS_NET("cn", true),
+    /** Churns of customers (count) and their lifetime from first win (duration), at churn. */
+    CHURNS("ch"),
+    /** Churns of customers active at the start of the churn's period, sub-keyed by the grain of that period. */
+    CHURNS_OF_ACTIVE("ca"),
+    /** Distinct paying customers: one per account, dimension key and period with won deals, sub-keyed by grain,
+     *  at the first win in the period. */
+    PAYING_CUSTOMERS("pc"),
+    /** The latest forecast (sum) of a scope, sub-keyed by the forecast's grain, at the start of its period. */
+    FORECAST("fc"),
+    /** The latest target (sum) of a scope, sub-keyed by metric and grain ("revenue/month"), at the start of its period. */
+    TARGET("tg");
 
     private final String code;
+    private final boolean storedYearly;
 
     Measure(String code) {
+        this(code, false);
+    }
+
+    Measure(String code, boolean storedYearly) {
         this.code = code;
+        this.storedYearly = storedYearly;
     }
 
     public String code() {
         return code;
+    }
+
+    /** Whether the year grain is stored too (for sums over all time before an instant). */
+    public boolean storedYearly() {
+        return storedYearly;
     }
 
     private static final java.util.Map<String, Measure> BY_CODE = new java.util.HashMap<>();

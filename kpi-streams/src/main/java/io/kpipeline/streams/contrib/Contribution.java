@@ -1,5 +1,6 @@
 package io.kpipeline.streams.contrib;
 
+import io.kpipeline.streams.aggregate.Dimension;
 import io.kpipeline.streams.aggregate.Measure;
 import io.kpipeline.streams.entity.DimKeys;
 
@@ -9,11 +10,20 @@ import java.time.Instant;
 /**
  * One thing an entity's current state contributes to the KPIs: a measure (with a stage or channel sub-key, or ""),
  * the instant that places it in calendar periods ({@code null}: a point-in-time measure), the dimension keys it
- * counts under, and its values (a count, an amount, a duration in ms or -1). An entity's contributions are a pure
+ * counts under (all that it has keys for, or {@code only} one), and its values (a count, an amount, a duration in ms or -1). An entity's contributions are a pure
  * function of its state, so diffing the old list with the new one yields exactly the retractions and additions.
  */
 public record Contribution(Measure measure, String sub, Instant at, DimKeys keys, long count, BigDecimal amount,
-                           long millis) {
+                           long millis, Dimension only) {
+
+    public Contribution(Measure measure, String sub, Instant at, DimKeys keys, long count, BigDecimal amount, long millis) {
+        this(measure, sub, at, keys, count, amount, millis, null);
+    }
+
+    /** Counts only under {@code dimension} (a distinct count, or a forecast or target set for one scope). */
+    public Contribution onlyUnder(Dimension dimension) {
+        return new Contribution(measure, sub, at, keys, count, amount, millis, dimension);
+    }
 
     public static Contribution count(Measure m, Instant at, DimKeys keys) {
         return new Contribution(m, "", at, keys, 1, null, -1);

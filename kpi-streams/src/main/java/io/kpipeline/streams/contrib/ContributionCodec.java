@@ -1,6 +1,8 @@
 package io.kpipeline.streams.contrib;
 
+import io.kpipeline.streams.aggregate.Dimension;
 import io.kpipeline.streams.aggregate.Measure;
+import java.math.BigDecimal;
 import io.kpipeline.streams.codec.ByteReader;
 import io.kpipeline.streams.codec.ByteWriter;
 import io.kpipeline.streams.entity.DimKeys;
@@ -12,6 +14,7 @@ import java.util.List;
 /** Stores the contributions an entity last made, so the next change can retract exactly those. */
 public final class ContributionCodec {
     private static final Measure[] MEASURES = Measure.values();
+    private static final Dimension[] DIMENSIONS = Dimension.values();
 
     private ContributionCodec() {
     }
@@ -33,6 +36,7 @@ public final class ContributionCodec {
             w.writeLong(c.count());
             w.writeDecimal(c.amount());
             w.writeLong(c.millis());
+            w.writeUnsigned(c.only() == null ? 0 : c.only().ordinal() + 1);
         }
         return w.toByteArray();
     }
@@ -49,7 +53,11 @@ public final class ContributionCodec {
             String sub = r.readString();
             Instant at = r.readBoolean() ? Instant.ofEpochSecond(r.readLong(), r.readLong()) : null;
             DimKeys keys = new DimKeys(r.readString(), r.readString(), r.readString(), r.readString(), r.readString(), r.readString());
-            list.add(new Contribution(m, sub, at, keys, r.readLong(), r.readDecimal(), r.readLong()));
+            long count = r.readLong();
+            BigDecimal amount = r.readDecimal();
+            long millis = r.readLong();
+            int only = (int) r.readUnsigned();
+            list.add(new Contribution(m, sub, at, keys, count, amount, millis, only == 0 ? null : DIMENSIONS[only - 1]));
         }
         return list;
     }

@@ -2,6 +2,7 @@ package io.kpipeline.streams.contrib;
 
 import io.kpipeline.avro.DealType;
 import io.kpipeline.streams.aggregate.Measure;
+import io.kpipeline.streams.entity.DealKeys;
 import io.kpipeline.streams.entity.DealState;
 import io.kpipeline.streams.entity.DimKeys;
 import io.kpipeline.streams.entity.LeadState;
@@ -25,20 +26,12 @@ public final class DealContributions {
     private DealContributions() {
     }
 
-    /** The keys a deal counts under, given its source lead (may be null). */
-    public static DimKeys keys(DealState deal, LeadState lead) {
-        DimKeys own = deal.ownKeys();
-        DimKeys l = lead == null ? DimKeys.NONE : lead.keys();
-        return new DimKeys(or(own.team(), l.team()), or(own.rep(), l.rep()), or(own.region(), l.region()),
-                own.product(), l.source(), or(own.segment(), l.segment()));
-    }
-
     public static List<Contribution> of(DealState deal, LeadState lead) {
         List<Contribution> out = new ArrayList<>();
         if (deal == null) {
             return out;
         }
-        DimKeys keys = keys(deal, lead);
+        DimKeys keys = DealKeys.of(deal, lead);
         out.add(Contribution.count(Measure.DEALS_CREATED, deal.createdAt(), keys));
         if (deal.isWon()) {
             Instant at = deal.closedAt();
@@ -75,7 +68,4 @@ public final class DealContributions {
         return out;
     }
 
-    private static String or(String a, String b) {
-        return a != null ? a : b;
-    }
 }

@@ -60,12 +60,22 @@ public final class EntityRepository {
         events.set(entity, EventCodec.encode(list));
         memo.remove(entity);
         Object p = event.getPayload();
-        if (p instanceof DealCreated d && d.getLeadId() != null) {
-            link("lead-deals:" + d.getLeadId(), d.getDealId());
-            link("deal-leads:" + d.getDealId(), d.getLeadId());
+        if (p instanceof DealCreated d) {
+            if (d.getLeadId() != null) {
+                link("lead-deals:" + d.getLeadId(), d.getDealId());
+                link("deal-leads:" + d.getDealId(), d.getLeadId());
+            }
+            if (d.getAccountId() != null) {
+                link("account-deals:" + d.getAccountId(), d.getDealId());
+                link("deal-accounts:" + d.getDealId(), d.getAccountId());
+            }
         } else if (p instanceof LeadConverted c) {
             link("lead-deals:" + c.getLeadId(), c.getDealId());
             link("deal-leads:" + c.getDealId(), c.getLeadId());
+            if (c.getAccountId() != null) {
+                link("account-deals:" + c.getAccountId(), c.getDealId());
+                link("deal-accounts:" + c.getDealId(), c.getAccountId());
+            }
         }
         return true;
     }
@@ -100,6 +110,31 @@ public final class EntityRepository {
         }
         TreeSet<String> leads = linked("deal-leads:" + deal.dealId());
         return leads.isEmpty() ? null : leads.first();
+    }
+
+    /** A deal's account: its own {@code accountId}, else the one its source lead was converted into. */
+    public String accountOf(DealState deal) {
+        if (deal.accountId() != null) {
+            return deal.accountId();
+        }
+        String leadId = sourceLeadId(deal);
+        LeadState lead = leadId == null ? null : lead(leadId);
+        return lead == null ? null : lead.convertedAccount();
+    }
+
+    /** An account folded with its won deals (those whose account it is now). */
+    public AccountState account(String accountId) {
+        List<AccountState.Win> wins = new ArrayList<>();
+        for (String dealId : linked("account-deals:" + accountId)) {
+            DealState d = deal(dealId);
+            if (d == null || !d.isWon() || !accountId.equals(accountOf(d))) {
+                continue;
+            }
+            String leadId = sourceLeadId(d);
+            LeadState lead = leadId == null ? null : lead(leadId);
+            wins.add(new AccountState.Win(d.dealId(), d.closedAt(), d.amount(), DealKeys.of(d, lead), lead));
+        }
+        return AccountState.fold(accountId, events("account:" + accountId), wins);
     }
 
     public TreeSet<String> linked(String linkKey) {

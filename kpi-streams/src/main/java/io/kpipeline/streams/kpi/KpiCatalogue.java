@@ -100,9 +100,15 @@ public final class KpiCatalogue {
                     byStage(s, p);
                 });
         add("pipeline_value", "Pipeline value / volume", "money", true, ALL, List.of(Grain.CURRENT),
-                "sum of open deal amounts and count of open deals now, by stage", List.of(PIPELINE_OPEN), (s, p) -> {
-                    Points.money(p, s.parts(PIPELINE_OPEN));
+                "sum of open deal amounts and count of open deals now, by stage; coverage = value / the pipeline_value "
+                        + "target of the current month (else quarter) where one is set", List.of(PIPELINE_OPEN, TARGET), (s, p) -> {
+                    Parts open = s.parts(PIPELINE_OPEN);
+                    Points.money(p, open);
                     byStage(s, p);
+                    BigDecimal target = Plans.currentTarget(s, "pipeline_value");
+                    if (target != null) {
+                        p.set("coverage", ratio(Points.object(), open.sum(), target));
+                    }
                 });
         add("win_rate", "Win rate", "ratio", true, ALL, CALENDAR, "deals won / deals closed (by close date)",
                 List.of(DEALS_WON, DEALS_LOST), (s, p) -> {
@@ -160,7 +166,64 @@ public final class KpiCatalogue {
                 });
     }
 
+    static {
+        // ---- Customer and economics ----
+        add("new_customers", "New customers", "count", true, ALL, CALENDAR,
+                "accounts whose first-ever won deal closed in the period", List.of(NEW_CUSTOMERS),
+                (s, p) -> Points.count(p, s.count(NEW_CUSTOMERS)));
+        add("customer_acquisition_rate", "Customer acquisition rate", "ratio", true, NO_PRODUCT, CALENDAR,
+                "new customers / leads created (cohort by lead creation)", List.of(CUSTOMERS_FROM_LEADS, LEADS_CREATED),
+                (s, p) -> ratio(p, s.count(CUSTOMERS_FROM_LEADS), s.count(LEADS_CREATED)));
+        List<Dimension> churnDims = List.of(Dimension.COMPANY, Dimension.TEAM, Dimension.REGION, Dimension.SEGMENT);
+        add("churn_rate", "Churn rate", "ratio", false, churnDims, CALENDAR,
+                "customers active at the start of the period that churned in it / customers active at its start",
+                List.of(CHURNS_OF_ACTIVE, CUSTOMERS_NET), (s, p) -> ratio(p, CustomerBase.churnsOfActive(s), CustomerBase.activeAtStart(s)));
+        add("retention_rate", "Retention rate", "ratio", true, churnDims, CALENDAR, "1 - churn rate over the period",
+                List.of(CHURNS_OF_ACTIVE, CUSTOMERS_NET), (s, p) -> {
+                    long active = CustomerBase.activeAtStart(s);
+                    ratio(p, active - CustomerBase.churnsOfActive(s), active);
+                });
+        add("average_customer_lifetime", "Average customer lifetime", "seconds", true, churnDims, CALENDAR,
+                "mean time from first win to churn over customers churned in the period; expectedMonths = 1 / mean "
+                        + "monthly churn rate over the 12 months ending with the period", List.of(CHURNS, CHURNS_OF_ACTIVE, CUSTOMERS_NET),
+                (s, p) -> {
+                    distribution(p, s.distribution(CHURNS));
+                    number(p, "expectedMonths", CustomerBase.expectedMonths(s));
+                });
+        add("revenue_per_customer", "Revenue per customer (average basket)", "money", true, ALL, CALENDAR,
+                "revenue / distinct paying customers (accounts with a won deal) in the period", List.of(DEALS_WON, PAYING_CUSTOMERS),
+                (s, p) -> ratio(p, s.parts(DEALS_WON).sum(), BigDecimal.valueOf(
+                        s.reader().get(PAYING_CUSTOMERS, s.dimension(), s.grain(), s.period(), s.key(), s.grain().id()).count())));
+        add("clv", "Customer lifetime value", "money", true, List.of(Dimension.COMPANY, Dimension.SEGMENT, Dimension.REGION),
+                List.of(Grain.MONTH), "ARPA (revenue in the month / customers active at its start) x expected lifetime in months "
+                        + "(1 / mean monthly churn over the 12 months ending with it)", List.of(DEALS_WON, CUSTOMERS_NET, CHURNS_OF_ACTIVE),
+                (s, p) -> Economics.clv(s, p));
+        add("cac", "Customer acquisition cost", "money", false, List.of(Dimension.COMPANY, Dimension.SOURCE), CALENDAR,
+                "(marketing + sales spend in the period) / new customers in it", List.of(MARKETING_SPEND, SALES_SPEND, NEW_CUSTOMERS),
+                (s, p) -> Economics.cac(s, p));
+        add("ltv_to_cac", "LTV:CAC", "ratio", true, List.of(Dimension.COMPANY), List.of(Grain.MONTH), "clv / cac",
+                List.of(DEALS_WON, CUSTOMERS_NET, CHURNS_OF_ACTIVE, MARKETING_SPEND, SALES_SPEND, NEW_CUSTOMERS),
+                (s, p) -> Economics.ltvToCac(s, p));
+        List<Dimension> planDims = List.of(Dimension.COMPANY, Dimension.TEAM, Dimension.REP);
+        List<Grain> planGrains = List.of(Grain.MONTH, Grain.QUARTER);
+        add("forecast_accuracy", "Forecast accuracy", "ratio", true, planDims, planGrains,
+                "1 - abs(A - F) / A for the forecast F of the period and scope and the revenue A closed in it; bias = (F - A) / A",
+                List.of(FORECAST, DEALS_WON), Plans::forecastAccuracy);
+        add("target_attainment", "Target attainment", "ratio", true, planDims, planGrains,
+                "actual / target for each target set (revenue, pipeline_value, sql_count, new_customers); value is revenue's "
+                        + "where set, byMetric has each", List.of(TARGET, DEALS_WON, SQL, NEW_CUSTOMERS, PIPELINE_OPEN),
+                Plans::targetAttainment);
+    }
+
     private KpiCatalogue() {
+    }
+
+    static void number(ObjectNode p, String field, BigDecimal value) {
+        if (value == null) {
+            p.putNull(field);
+        } else {
+            p.put(field, value.doubleValue());
+        }
     }
 
     private static void byStage(Slice s, ObjectNode p) {

@@ -6,10 +6,11 @@ import io.kpipeline.streams.aggregate.Parts;
 import io.kpipeline.streams.query.SeriesReader;
 import io.kpipeline.streams.time.Grain;
 
+import java.time.LocalDate;
 import java.util.Map;
 
-/** One point being computed: a dimension key, grain and period, with access to the parts of any measure there. */
-public record Slice(SeriesReader reader, Dimension dimension, String key, Grain grain, int period) {
+/** One point being computed: a dimension key, grain and period (and today, for point-in-time KPIs), with access to the parts of any measure there. */
+public record Slice(SeriesReader reader, Dimension dimension, String key, Grain grain, int period, LocalDate today) {
     public Parts parts(Measure m) {
         return reader.get(m, dimension, grain, period, key);
     }
@@ -33,6 +34,6 @@ public record Slice(SeriesReader reader, Dimension dimension, String key, Grain 
 
     /** The same slice in another period of its grain. */
     public Slice at(int otherPeriod) {
-        return new Slice(reader, dimension, key, grain, otherPeriod);
+        return new Slice(reader, dimension, key, grain, otherPeriod, today);
     }
 }

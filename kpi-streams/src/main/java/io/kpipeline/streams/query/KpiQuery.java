@@ -101,7 +101,7 @@ public final class KpiQuery {
     public ObjectNode point(KpiDefinition k, Dimension d, String key, Grain g, int period) {
         ObjectNode point = JSON.objectNode();
         point.put("period", g.format(period));
-        return k.compute(new Slice(reader, d, key, g, period), point);
+        return k.compute(new Slice(reader, d, key, g, period, calendar.day(clock.instant())), point);
     }
 
     /** {@code GET /api/kpis/{id}/ranking}. */

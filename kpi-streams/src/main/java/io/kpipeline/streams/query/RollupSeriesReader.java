@@ -59,7 +59,7 @@ public final class RollupSeriesReader implements SeriesReader {
     @Override
     public Parts get(Measure m, Dimension d, Grain g, int period, String key, String sub) {
         int[] span = span(g, period);
-        if (span[1] == 1) {
+        if (span[1] == 1 || (g == Grain.YEAR && m.storedYearly())) {
             return stored.get(m, d, g, period, key, sub);
         }
         Parts sum = new Parts();

@@ -15,7 +15,10 @@ import io.kpipeline.streams.store.WriteBehindStore;
 import io.kpipeline.streams.config.EngineSettings;
 import io.kpipeline.streams.contrib.Contribution;
 import io.kpipeline.streams.contrib.ContributionCodec;
+import io.kpipeline.streams.contrib.AccountContributions;
 import io.kpipeline.streams.contrib.DealContributions;
+import io.kpipeline.streams.contrib.PlanContributions;
+import io.kpipeline.streams.entity.LeadState;
 import io.kpipeline.streams.contrib.LeadContributions;
 import io.kpipeline.streams.contrib.SpendContributions;
 import io.kpipeline.streams.entity.DealState;
@@ -146,10 +149,26 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
         out.add(entity);
         int colon = entity.indexOf(':');
         String kind = entity.substring(0, colon), id = entity.substring(colon + 1);
+        Set<String> deals = new LinkedHashSet<>();
         if (kind.equals("lead")) {
-            entities.linked("lead-deals:" + id).forEach(d -> out.add("deal:" + d));
+            entities.linked("lead-deals:" + id).forEach(d -> deals.add(d));
+            LeadState lead = entities.lead(id);
+            if (lead != null && lead.convertedAccount() != null) {
+                out.add("account:" + lead.convertedAccount());
+            }
         } else if (kind.equals("deal")) {
+            deals.add(id);
             entities.linked("deal-leads:" + id).forEach(l -> out.add("lead:" + l));
+        }
+        for (String dealId : deals) {
+            out.add("deal:" + dealId);
+            // a deal can move between accounts: every account it was ever linked to is refreshed
+            entities.linked("deal-accounts:" + dealId).forEach(a -> out.add("account:" + a));
+            DealState deal = entities.deal(dealId);
+            String account = deal == null ? null : entities.accountOf(deal);
+            if (account != null) {
+                out.add("account:" + account);
+            }
         }
         return out;
     }
@@ -192,6 +211,11 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
                 String leadId = entities.sourceLeadId(deal);
                 return DealContributions.of(deal, leadId == null ? null : entities.lead(leadId));
             }
+            case "account":
+                return AccountContributions.of(entities.account(id), settings.calendar());
+            case "forecast":
+            case "target":
+                return PlanContributions.of(entities.events(entity), settings.fx(), settings.calendar());
             case "spend": {
                 List<CrmEvent> events = entities.events(entity);
                 SpendRecorded s = (SpendRecorded) events.get(events.size() - 1).getPayload();

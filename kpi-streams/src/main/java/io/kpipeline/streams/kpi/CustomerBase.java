@@ -1,0 +1,73 @@
+package io.kpipeline.streams.kpi;
+
+import io.kpipeline.streams.aggregate.Measure;
+import io.kpipeline.streams.time.Grain;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.time.LocalDate;
+
+/**
+ * Customer counts derived from the customer-spell deltas: how many customers a slice had at the start of a
+ * period (the sum of every spell start and end before it), churn rates over calendar months, and the expected
+ * lifetime that follows from them.
+ */
+final class CustomerBase {
+    /** History before this year is not expected; sums of customers start here. */
+    private static final int FIRST_YEAR = 1990;
+
+    private CustomerBase() {
+    }
+
+    /** Customers at the start of {@code day}: whole years before it, months of its year before it, days of its month. */
+    static long activeAtStart(Slice s, LocalDate day) {
+        long n = 0;
+        for (int y = FIRST_YEAR; y < day.getYear(); y++) {
+            n += s.reader().get(Measure.CUSTOMERS_NET, s.dimension(), Grain.YEAR, y, s.key()).count();
+        }
+        int firstMonth = Grain.MONTH.ordinalOf(day.withDayOfYear(1));
+        for (int m = firstMonth; m < Grain.MONTH.ordinalOf(day); m++) {
+            n += s.reader().get(Measure.CUSTOMERS_NET, s.dimension(), Grain.MONTH, m, s.key()).count();
+        }
+        for (LocalDate d = day.withDayOfMonth(1); d.isBefore(day); d = d.plusDays(1)) {
+            n += s.reader().get(Measure.CUSTOMERS_NET, s.dimension(), Grain.DAY, (int) d.toEpochDay(), s.key()).count();
+        }
+        return n;
+    }
+
+    /** Customers at the start of the slice's period. */
+    static long activeAtStart(Slice s) {
+        return activeAtStart(s, s.grain().start(s.period()));
+    }
+
+    /** Churns in the slice's period of customers active at its start. */
+    static long churnsOfActive(Slice s) {
+        return s.reader().get(Measure.CHURNS_OF_ACTIVE, s.dimension(), s.grain(), s.period(), s.key(), s.grain().id()).count();
+    }
+
+    /**
+     * The mean of the monthly churn rates over the 12 months ending with the month that contains the end of the
+     * slice's period (months without customers at their start have no rate and are left out); null when no month
+     * has a rate.
+     */
+    static BigDecimal meanMonthlyChurn(Slice s) {
+        int last = Grain.MONTH.ordinalOf(s.grain().end(s.period()).minusDays(1));
+        BigDecimal sum = BigDecimal.ZERO;
+        int months = 0;
+        for (int m = last - 11; m <= last; m++) {
+            Slice month = new Slice(s.reader(), s.dimension(), s.key(), Grain.MONTH, m, s.today());
+            long active = activeAtStart(month);
+            if (active > 0) {
+                sum = sum.add(BigDecimal.valueOf(churnsOfActive(month)).divide(BigDecimal.valueOf(active), MathContext.DECIMAL64));
+                months++;
+            }
+        }
+        return months == 0 ? null : sum.divide(BigDecimal.valueOf(months), MathContext.DECIMAL64);
+    }
+
+    /** 1 ÷ mean monthly churn, or null when that churn is 0 or unknown. */
+    static BigDecimal expectedMonths(Slice s) {
+        BigDecimal churn = meanMonthlyChurn(s);
+        return churn == null || churn.signum() == 0 ? null : BigDecimal.ONE.divide(churn, MathContext.DECIMAL64);
+    }
+}
