@@ -145,7 +145,8 @@ public final class Pipeline implements AutoCloseable {
                     new NewTopic("crm-events", partitions, rf).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")),
                     new NewTopic("crm-events-dlq", partitions, rf).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")),
                     new NewTopic("kpi-updates", partitions, rf).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
-                    new NewTopic("kpi-alerts", partitions, rf).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+                    new NewTopic("kpi-alerts", partitions, rf).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+                    new NewTopic("kpi-fx-rates", 1, rf).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
             for (NewTopic t : topics) {
                 try {
                     admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);

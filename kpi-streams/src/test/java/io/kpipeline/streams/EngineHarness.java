@@ -88,6 +88,13 @@ public final class EngineHarness implements AutoCloseable {
         return send(jsonLines.toArray(String[]::new));
     }
 
+    /** Publishes an exchange rate the way users do, on the rates topic. */
+    public void publishRate(String currency, String date, String rate) {
+        driver.createInputTopic("kpi-fx-rates", new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())
+                .pipeInput(currency, "{\"currency\":\"" + currency + "\",\"date\":\"" + date + "\",\"rate\":\"" + rate + "\"}");
+    }
+
     /** Sends raw bytes as a record value (for bad-input tests). */
     public void sendRaw(byte[] value) {
         input.pipeInput(null, value);

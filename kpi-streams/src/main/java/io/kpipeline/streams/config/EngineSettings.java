@@ -29,6 +29,10 @@ public record EngineSettings(BusinessCalendar calendar, FxRates fx, Duration cor
         return leadResponseSla;
     }
 
+    public EngineSettings withFx(FxRates rates) {
+        return new EngineSettings(calendar, rates, correctionHorizon, leadResponseSla, slaBySource, slaBySegment);
+    }
+
     public EngineSettings withCalendar(BusinessCalendar c) {
         return new EngineSettings(c, fx, correctionHorizon, leadResponseSla, slaBySource, slaBySegment);
     }

@@ -13,12 +13,28 @@ import java.util.TreeMap;
  * rate for the day converts to null, which the engine treats as bad input.
  */
 public final class FxRates {
+    /** Dated rates published at run time: the latest rate of a currency dated on or before a day, or null. */
+    public interface Source {
+        Map.Entry<LocalDate, BigDecimal> floor(String currency, LocalDate day);
+    }
+
     private final String reportingCurrency;
     private final Map<String, NavigableMap<LocalDate, BigDecimal>> rates;
+    private final Source live;
 
     public FxRates(String reportingCurrency, Map<String, NavigableMap<LocalDate, BigDecimal>> rates) {
+        this(reportingCurrency, rates, null);
+    }
+
+    private FxRates(String reportingCurrency, Map<String, NavigableMap<LocalDate, BigDecimal>> rates, Source live) {
         this.reportingCurrency = reportingCurrency;
         this.rates = rates;
+        this.live = live;
+    }
+
+    /** These rates plus those of {@code live}; for a day, the more recently dated rate of the two applies. */
+    public FxRates withLive(Source source) {
+        return new FxRates(reportingCurrency, rates, source);
     }
 
     public static FxRates none(String reportingCurrency) {
@@ -36,6 +52,10 @@ public final class FxRates {
         }
         NavigableMap<LocalDate, BigDecimal> byDay = rates.getOrDefault(currency, new TreeMap<>());
         Map.Entry<LocalDate, BigDecimal> rate = byDay.floorEntry(day);
+        Map.Entry<LocalDate, BigDecimal> published = live == null ? null : live.floor(currency, day);
+        if (published != null && (rate == null || !published.getKey().isBefore(rate.getKey()))) {
+            rate = published;
+        }
         if (rate == null) {
             return null;
         }

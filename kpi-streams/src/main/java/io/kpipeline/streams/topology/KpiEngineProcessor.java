@@ -51,7 +51,7 @@ import java.util.Set;
  */
 final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Object> {
     private static final String STREAM_TIME = "stream-time";
-    private final EngineSettings settings;
+    private EngineSettings settings;
     private final EngineCounters counters;
     private final Duration publishInterval;
     private ProcessorContext<String, Object> context;
@@ -70,6 +70,7 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
+        settings = settings.withFx(settings.fx().withLive(FxRateUpdater.source(context.getStateStore(FxRateUpdater.STORE))));
         contributions = WriteBehindStore.unwrap(context.getStateStore(Stores.CONTRIBUTIONS));
         meta = context.getStateStore(Stores.META);
         entities = new EntityRepository(WriteBehindStore.unwrap(context.getStateStore(Stores.ENTITY_EVENTS)),

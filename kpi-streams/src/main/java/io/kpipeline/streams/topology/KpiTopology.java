@@ -48,6 +48,10 @@ public final class KpiTopology {
         for (StoreBuilder<?> store : storeBuilders()) {
             builder.addStateStore(store);
         }
+        builder.addGlobalStore(org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+                        org.apache.kafka.streams.state.Stores.persistentKeyValueStore(FxRateUpdater.STORE), Serdes.String(), Serdes.String())
+                        .withLoggingDisabled(),
+                topics.fxRates(), Consumed.with(Serdes.String(), Serdes.String()).withName("fx-rates-source"), FxRateUpdater::new);
         AvroDeserializer<CrmEvent> eventDeserializer = new AvroDeserializer<>(registry, CrmEvent.class);
         var deadLetterSerde = AvroSerdes.value(registry, DeadLetter.class);
         var pointSerde = AvroSerdes.value(registry, KpiPoint.class);
