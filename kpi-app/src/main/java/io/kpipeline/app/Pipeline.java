@@ -18,7 +18,17 @@ import io.kpipeline.streams.topology.EngineCounters;
 import io.kpipeline.streams.topology.KpiTopology;
 import io.kpipeline.streams.topology.Stores;
 import io.kpipeline.streams.topology.TopicNames;
+import io.kpipeline.app.http.LiveFeed;
+import io.kpipeline.app.http.SseHub;
+import io.kpipeline.avro.Alert;
+import io.kpipeline.avro.KpiPoint;
+import io.kpipeline.streams.alerts.AlertCounters;
+import io.kpipeline.streams.alerts.AlertSettings;
+import io.kpipeline.streams.alerts.SlaAlertProcessor;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Timer;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -57,6 +67,10 @@ public final class Pipeline implements AutoCloseable {
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final EngineCounters counters = new EngineCounters();
+    private final AlertCounters alertCounters = new AlertCounters();
+    private final SseHub<KpiPoint> pointHub = new SseHub<>("point");
+    private final SseHub<Alert> alertHub = new SseHub<>("alert");
+    private volatile ReadOnlyKeyValueStore<String, byte[]> alertStore;
     private EmbeddedKafka kafka;
     private EmbeddedSchemaRegistry embeddedRegistry;
     private SchemaRegistryClient registry;
@@ -94,8 +108,16 @@ public final class Pipeline implements AutoCloseable {
         }
         startStreams();
         bindMetrics();
-        api = new ApiServer(config.get("host"), config.integer("port"), () -> query, this::health, metrics).start();
+        DistributionSummary delivery = DistributionSummary.builder("kpi_update_delivery_seconds")
+                .description("time from a KPI point's publication on kpi-updates to its delivery to live clients")
+                .publishPercentiles(0.5, 0.99).register(metrics);
+        resources.add(new LiveFeed(bootstrap, registry, pointHub, alertHub, ms -> delivery.record(ms / 1000.0)).start());
+        api = new ApiServer(config.get("host"), config.integer("port"),
+                new ApiServer.Services(() -> query, () -> alertStore, this::health, metrics, pointHub, alertHub)).start();
         resources.add(api);
+        // closed before the HTTP server, so open event streams end while their responses still exist
+        resources.add(pointHub);
+        resources.add(alertHub);
         return this;
     }
 
@@ -114,8 +136,10 @@ public final class Pipeline implements AutoCloseable {
         p.put(StreamsConfig.consumerPrefix("max.poll.records"), 2000);
         p.put(StreamsConfig.producerPrefix("linger.ms"), 20);
         p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
+        AlertSettings alerting = new AlertSettings(config.duration("lead-response-escalation"), config.duration("alerting-horizon"),
+                config.integer("rep-degraded-leads"), config.duration("rep-degraded-p90"));
         var topology = KpiTopology.build(TopicNames.DEFAULT, registry, config.engineSettings(), counters,
-                config.duration("publish-interval"));
+                config.duration("publish-interval"), alerting, alertCounters);
         streams = new KafkaStreams(topology, p);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream processing failed; replacing the thread: {}", e.toString());
@@ -125,6 +149,7 @@ public final class Pipeline implements AutoCloseable {
             if (now == KafkaStreams.State.RUNNING) {
                 query = new KpiQuery(new RollupSeriesReader(new StoreSeriesReader(localStore(Stores.AGGREGATES), localStore(Stores.HISTOGRAMS))),
                         config.engineSettings().calendar(), Clock.systemUTC());
+                alertStore = localStore(SlaAlertProcessor.ALERTS_STORE);
             }
         });
         streams.start();
@@ -133,7 +158,7 @@ public final class Pipeline implements AutoCloseable {
                 org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30))));
     }
 
-    private org.apache.kafka.streams.state.ReadOnlyKeyValueStore<String, byte[]> localStore(String name) {
+    private ReadOnlyKeyValueStore<String, byte[]> localStore(String name) {
         return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, byte[]>keyValueStore()));
     }
 
@@ -170,7 +195,31 @@ public final class Pipeline implements AutoCloseable {
         FunctionCounter.builder("kpi_events_applied", counters, EngineCounters::applied).register(metrics);
         FunctionCounter.builder("kpi_events_duplicate", counters, EngineCounters::duplicates).register(metrics);
         FunctionCounter.builder("kpi_events_rejected", counters, EngineCounters::rejectedTotal).register(metrics);
+        Timer alertDelay = Timer.builder("kpi_alert_delay").description("time from an SLA deadline to its alert")
+                .publishPercentiles(0.5, 0.99).register(metrics);
+        alertCounters.onDelay(ms -> alertDelay.record(ms, java.util.concurrent.TimeUnit.MILLISECONDS));
+        // counters per reason and per rule appear as reasons and rules are first seen
+        java.util.concurrent.ScheduledExecutorService binder = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kpi-metrics-binder");
+            t.setDaemon(true);
+            return t;
+        });
+        java.util.Set<String> bound = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        binder.scheduleAtFixedRate(() -> {
+            bindEach("kpi_events_rejected_by_reason", "reason", counters.rejectedByReason(), bound);
+            bindEach("kpi_alerts_fired", "rule", alertCounters.firedByRule(), bound);
+            bindEach("kpi_alerts_resolved", "rule", alertCounters.resolvedByRule(), bound);
+        }, 0, 2, java.util.concurrent.TimeUnit.SECONDS);
+        resources.add(binder::shutdownNow);
         FunctionCounter.builder("kpi_points_published", counters, EngineCounters::publishedPoints).register(metrics);
+    }
+
+    private void bindEach(String name, String tag, Map<String, java.util.concurrent.atomic.LongAdder> counts, java.util.Set<String> bound) {
+        counts.forEach((value, n) -> {
+            if (bound.add(name + "|" + value)) {
+                FunctionCounter.builder(name, n, java.util.concurrent.atomic.LongAdder::sum).tag(tag, value).register(metrics);
+            }
+        });
     }
 
     /** Per-component readiness; UP only when the stream processors run and their stores answer. */

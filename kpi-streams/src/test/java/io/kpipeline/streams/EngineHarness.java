@@ -42,9 +42,15 @@ public final class EngineHarness implements AutoCloseable {
     private final TestInputTopic<byte[], byte[]> input;
     private final TestOutputTopic<byte[], DeadLetter> dlq;
     private final TestOutputTopic<String, KpiPoint> updates;
+    private final TestOutputTopic<String, io.kpipeline.avro.Alert> alerts;
     private final AvroSerializer<CrmEvent> serializer;
     private final KpiQuery query;
     private final Path stateDir;
+
+    /** One event as a contract JSON line: envelope plus the type's fields (given as JSON members). */
+    public static String event(String id, String type, String at, String fields) {
+        return "{\"eventId\":\"" + id + "\",\"type\":\"" + type + "\",\"occurredAt\":\"" + at + "\"," + fields + "}";
+    }
 
     public EngineHarness() {
         this(EngineSettings.defaults());
@@ -66,6 +72,7 @@ public final class EngineHarness implements AutoCloseable {
         input = driver.createInputTopic("crm-events", new ByteArraySerializer(), new ByteArraySerializer());
         dlq = driver.createOutputTopic("crm-events-dlq", new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new AvroDeserializer<>(registry, DeadLetter.class));
         updates = driver.createOutputTopic("kpi-updates", new StringDeserializer(), new AvroDeserializer<>(registry, KpiPoint.class));
+        alerts = driver.createOutputTopic("kpi-alerts", new StringDeserializer(), new AvroDeserializer<>(registry, io.kpipeline.avro.Alert.class));
         query = new KpiQuery(reader(), settings.calendar(),
                 Clock.fixed(Instant.parse("2026-11-22T12:00:00Z"), ZoneOffset.UTC));
     }
@@ -107,6 +114,16 @@ public final class EngineHarness implements AutoCloseable {
     public List<org.apache.kafka.streams.test.TestRecord<String, KpiPoint>> updates() {
         driver.advanceWallClockTime(Duration.ofSeconds(2));
         return updates.readRecordsToList();
+    }
+
+    /** Alerts published since the last call. */
+    public List<io.kpipeline.avro.Alert> alerts() {
+        return alerts.readValuesToList();
+    }
+
+    /** Moves the driver's wall clock (punctuators fire). */
+    public void advance(Duration d) {
+        driver.advanceWallClockTime(d);
     }
 
     public KpiQuery query() {

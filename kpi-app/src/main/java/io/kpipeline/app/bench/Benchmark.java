@@ -3,6 +3,7 @@ package io.kpipeline.app.bench;
 import io.kpipeline.app.broker.EmbeddedKafka;
 import io.kpipeline.app.http.ApiServer;
 import io.kpipeline.app.http.Health;
+import io.kpipeline.app.http.SseHub;
 import io.kpipeline.avro.CrmEvent;
 import io.kpipeline.connectors.simulate.CrmSimulator;
 import io.kpipeline.schemas.event.EntityKey;
@@ -190,9 +191,9 @@ public final class Benchmark {
                     streams.store(StoreQueryParameters.fromNameAndType(Stores.HISTOGRAMS, QueryableStoreTypes.<String, byte[]>keyValueStore())))),
                     EngineSettings.defaults().calendar(), Clock.systemUTC());
             int port = freePort();
-            try (ApiServer api = new ApiServer("localhost", port, () -> query,
+            try (ApiServer api = new ApiServer("localhost", port, new ApiServer.Services(() -> query, () -> null,
                     () -> new Health(true, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()),
-                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start()) {
+                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new SseHub<>("point"), new SseHub<>("alert"))).start()) {
                 latency("query: month point (revenue, rep)", port, "/api/kpis/revenue?dimension=rep&key=R-emea-1&grain=month&from=2026-03&to=2026-03");
                 latency("query: year range by day (leads, team)", port, "/api/kpis/leads_created?dimension=team&key=T-emea&grain=day&from=2026-01-01&to=2026-12-31");
                 latency("query: month ranking (win_rate, rep)", port, "/api/kpis/win_rate/ranking?dimension=rep&grain=month&period=2026-03");

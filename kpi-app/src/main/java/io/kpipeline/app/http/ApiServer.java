@@ -4,50 +4,76 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.sse.SseClient;
+import io.kpipeline.avro.Alert;
+import io.kpipeline.avro.KpiPoint;
+import io.kpipeline.streams.aggregate.Dimension;
 import io.kpipeline.streams.query.KpiQuery;
 import io.kpipeline.streams.query.QueryException;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.function.Supplier;
 
 /**
- * The HTTP API of query-api.md: the KPI catalogue, point and ranking queries, health, Prometheus metrics and the
- * dashboard. Every error is JSON {@code {"error": …}} naming what is wrong; no stack trace leaves the server.
+ * The HTTP API of query-api.md: the KPI catalogue, point, ranking and streaming queries, alerts, health, Prometheus
+ * metrics and the dashboard. Every error is JSON {@code {"error": …}} naming what is wrong; no stack trace leaves
+ * the server.
  */
 public final class ApiServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CHART_JS = "/META-INF/resources/webjars/chart.js/4.5.1/dist/chart.umd.js";
     private final Javalin server;
+    private final PrometheusMeterRegistry metrics;
 
-    /**
-     * @param query   answers KPI queries; null while the stream processors are not ready
-     * @param health  the health document and whether everything is UP
-     */
-    public ApiServer(String host, int port, Supplier<KpiQuery> query, Supplier<Health> health, PrometheusMeterRegistry metrics) {
+    /** What the API serves; suppliers answer null while the stream processors are not ready. */
+    public record Services(Supplier<KpiQuery> query, Supplier<ReadOnlyKeyValueStore<String, byte[]>> alerts,
+                           Supplier<Health> health, PrometheusMeterRegistry metrics, SseHub<KpiPoint> points, SseHub<Alert> alertHub) {
+    }
+
+    public ApiServer(String host, int port, Services s) {
+        this.metrics = s.metrics();
         server = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.jetty.host = host;
             config.jetty.port = port;
-            config.routes.get("/health", ctx -> {
-                Health h = health.get();
+            config.routes.get("/health", timed("health", ctx -> {
+                Health h = s.health().get();
                 json(ctx.status(h.up() ? 200 : 503), h.document());
-            });
+            }));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
-            config.routes.get("/api/kpis", ctx -> json(ctx, KpiQuery.catalogue()));
-            config.routes.get("/api/kpis/{id}", ctx -> {
-                KpiQuery q = ready(query);
-                json(ctx, q.points(q.select(ctx.pathParam("id"), ctx.queryParam("dimension"), ctx.queryParam("key"),
-                        ctx.queryParam("grain"), ctx.queryParam("from"), ctx.queryParam("to"))));
-            });
-            config.routes.get("/api/kpis/{id}/ranking", ctx -> json(ctx, ready(query).ranking(ctx.pathParam("id"),
-                    ctx.queryParam("dimension"), ctx.queryParam("grain"), ctx.queryParam("period"), ctx.queryParam("limit"))));
+            config.routes.get("/api/kpis", timed("catalogue", ctx -> json(ctx, KpiQuery.catalogue())));
+            config.routes.get("/api/kpis/{id}", timed("points", ctx -> {
+                KpiQuery q = ready(s.query());
+                json(ctx, q.points(select(q, ctx)));
+            }));
+            config.routes.get("/api/kpis/{id}/ranking", timed("ranking", ctx -> json(ctx, ready(s.query()).ranking(ctx.pathParam("id"),
+                    ctx.queryParam("dimension"), ctx.queryParam("grain"), ctx.queryParam("period"), ctx.queryParam("limit")))));
+            // parameters are checked before the event stream opens, so a bad one is a plain 400
+            config.routes.before("/api/kpis/{id}/stream", ctx -> select(ready(s.query()), ctx));
+            config.routes.get("/api/kpis/{id}/stream", new EventStreamHandler(client -> streamKpi(client, ready(s.query()), s.points())));
+            config.routes.get("/api/alerts", timed("alerts", ctx -> json(ctx, AlertQuery.list(ready(s.alerts()),
+                    ctx.queryParam("status"), ctx.queryParam("rep"), ctx.queryParam("team"), ctx.queryParam("rule")))));
+            config.routes.before("/api/alerts/stream", ctx -> AlertQuery.validate(ctx.queryParam("status"), ctx.queryParam("rule")));
+            config.routes.get("/api/alerts/stream", new EventStreamHandler(client -> {
+                Context ctx = client.ctx();
+                String status = ctx.queryParam("status"), rep = ctx.queryParam("rep"), team = ctx.queryParam("team"), rule = ctx.queryParam("rule");
+                s.alertHub().subscribe(client, a -> AlertQuery.matches(a, status == null ? "all" : status, rep, team, rule));
+            }));
             config.routes.get("/", ctx -> resource(ctx, "/dashboard/index.html", "text/html; charset=utf-8"));
+            config.routes.get("/assets/dashboard.js", ctx -> resource(ctx, "/dashboard/dashboard.js", "text/javascript; charset=utf-8"));
+            config.routes.get("/assets/chart.js", ctx -> resource(ctx, CHART_JS, "text/javascript; charset=utf-8"));
             config.routes.exception(QueryException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
-            config.routes.exception(InvalidStateStoreException.class, (e, ctx) ->
-                    error(ctx, 503, "state stores are not ready yet (starting or rebalancing); retry shortly"));
+            config.routes.exception(InvalidStateStoreException.class, (e, ctx) -> {
+                ctx.header("Retry-After", "1");
+                error(ctx, 503, "state stores are not ready yet (starting or rebalancing); retry shortly");
+            });
             config.routes.exception(Exception.class, (e, ctx) -> error(ctx, 500, "internal error: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage())));
             config.routes.error(404, ctx -> {
@@ -56,6 +82,42 @@ public final class ApiServer implements AutoCloseable {
                 }
             });
         });
+    }
+
+    private static KpiQuery.Selection select(KpiQuery q, Context ctx) {
+        return q.select(ctx.pathParam("id"), ctx.queryParam("dimension"), ctx.queryParam("key"), ctx.queryParam("grain"),
+                ctx.queryParam("from"), ctx.queryParam("to"));
+    }
+
+    /** Sends the selected points now, then one event per change of any of them. */
+    private static void streamKpi(SseClient client, KpiQuery q, SseHub<KpiPoint> hub) {
+        KpiQuery.Selection sel = select(q, client.ctx());
+        String key = sel.dimension() == Dimension.COMPANY ? null : sel.key();
+        hub.subscribe(client, p -> p.getKpi().equals(sel.kpi().id()) && p.getDimension().equals(sel.dimension().id())
+                && java.util.Objects.equals(p.getKey(), key) && p.getGrain().equals(sel.grain().id()) && inRange(sel, p.getPeriod()));
+        for (var point : q.points(sel).get("points")) {
+            client.sendEvent("point", point.toString());
+        }
+    }
+
+    private static boolean inRange(KpiQuery.Selection sel, String period) {
+        if (sel.grain() == io.kpipeline.streams.time.Grain.CURRENT) {
+            return true;
+        }
+        int p = sel.grain().parse(period);
+        return p >= sel.from() && p <= sel.to();
+    }
+
+    private Handler timed(String endpoint, Handler handler) {
+        Timer timer = Timer.builder("kpi_http_request").tag("endpoint", endpoint).publishPercentileHistogram().register(metrics);
+        return ctx -> {
+            long start = System.nanoTime();
+            try {
+                handler.handle(ctx);
+            } finally {
+                timer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
+        };
     }
 
     public ApiServer start() {
@@ -67,12 +129,12 @@ public final class ApiServer implements AutoCloseable {
         return server.port();
     }
 
-    private static KpiQuery ready(Supplier<KpiQuery> query) {
-        KpiQuery q = query.get();
-        if (q == null) {
+    private static <T> T ready(Supplier<T> supplier) {
+        T t = supplier.get();
+        if (t == null) {
             throw new InvalidStateStoreException("not ready");
         }
-        return q;
+        return t;
     }
 
     private static void resource(Context ctx, String path, String type) throws IOException {
@@ -91,7 +153,14 @@ public final class ApiServer implements AutoCloseable {
 
     static void error(Context ctx, int status, String message) {
         ObjectNode body = JSON.createObjectNode().put("error", message);
-        ctx.status(status).contentType("application/json").result(body.toString());
+        try {
+            if (ctx.res().isCommitted()) {
+                return; // an event stream already under way: nothing more can be said on it
+            }
+            ctx.status(status).contentType("application/json").result(body.toString());
+        } catch (RuntimeException gone) {
+            // the response no longer exists (client gone, server stopping)
+        }
     }
 
     @Override

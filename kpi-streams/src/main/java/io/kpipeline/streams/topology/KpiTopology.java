@@ -1,6 +1,10 @@
 package io.kpipeline.streams.topology;
 
+import io.kpipeline.avro.Alert;
 import io.kpipeline.avro.CrmEvent;
+import io.kpipeline.streams.alerts.AlertCounters;
+import io.kpipeline.streams.alerts.AlertSettings;
+import io.kpipeline.streams.alerts.SlaAlertProcessor;
 import io.kpipeline.avro.DeadLetter;
 import io.kpipeline.avro.KpiPoint;
 import io.kpipeline.schemas.event.EntityKey;
@@ -34,6 +38,7 @@ import java.util.Map;
  *                      └─ valid ─ key by entity ─ [entity-events repartition, 1 partition]
  *                                  ─ kpi-engine (entity stores, contributions, aggregates) ─┬► kpi-updates
  *                                                                                           └► crm-events-dlq (too late, no rate)
+ *                                  ─ sla-alerts (deadlines, wall-clock punctuator) ─► kpi-alerts
  * </pre>
  * The engine runs as one task: cross-entity facts (a deal's source lead, a lead's won deal) are then plain store
  * reads, which keeps corrections exact whichever side changes. Queries read its {@code kpi-aggregates} store.
@@ -44,6 +49,11 @@ public final class KpiTopology {
 
     public static Topology build(TopicNames topics, SchemaRegistryClient registry, EngineSettings settings,
                                  EngineCounters counters, Duration publishInterval) {
+        return build(topics, registry, settings, counters, publishInterval, AlertSettings.defaults(), new AlertCounters());
+    }
+
+    public static Topology build(TopicNames topics, SchemaRegistryClient registry, EngineSettings settings,
+                                 EngineCounters counters, Duration publishInterval, AlertSettings alerting, AlertCounters alertCounters) {
         StreamsBuilder builder = new StreamsBuilder();
         for (StoreBuilder<?> store : storeBuilders()) {
             builder.addStateStore(store);
@@ -66,9 +76,13 @@ public final class KpiTopology {
                 .mapValues(v -> (DeadLetter) v, Named.as("as-dead-letter"))
                 .to(topics.deadLetters(), Produced.with(Serdes.ByteArray(), deadLetterSerde).withName("dead-letters-sink"));
 
-        KStream<String, Object> engineOut = decoded.get("decoded-valid")
+        KStream<String, CrmEvent> entityEvents = decoded.get("decoded-valid")
                 .map((k, v) -> KeyValue.pair(EntityKey.of((CrmEvent) v), (CrmEvent) v), Named.as("key-by-entity"))
-                .repartition(Repartitioned.with(Serdes.String(), new CrmEventSerde()).withName("entity-events").withNumberOfPartitions(1))
+                .repartition(Repartitioned.with(Serdes.String(), new CrmEventSerde()).withName("entity-events").withNumberOfPartitions(1));
+        entityEvents.process(() -> new SlaAlertProcessor(settings, alerting, alertCounters), Named.as("sla-alerts"),
+                        SlaAlertProcessor.LEADS_STORE, SlaAlertProcessor.DEADLINES_STORE, SlaAlertProcessor.ALERTS_STORE, SlaAlertProcessor.REPS_STORE)
+                .to(topics.alerts(), Produced.with(Serdes.String(), AvroSerdes.value(registry, Alert.class)).withName("kpi-alerts-sink"));
+        KStream<String, Object> engineOut = entityEvents
                 .process(() -> new KpiEngineProcessor(settings, counters, publishInterval), Named.as("kpi-engine"),
                         Stores.ENTITY_EVENTS, Stores.ENTITY_LINKS, Stores.CONTRIBUTIONS, Stores.AGGREGATES, Stores.HISTOGRAMS,
                         Stores.DIRTY, Stores.META);
@@ -88,6 +102,8 @@ public final class KpiTopology {
         var l = Serdes.Long();
         return java.util.List.of(
                 kv(Stores.META, s, l),
+                kv(SlaAlertProcessor.LEADS_STORE, s, b), kv(SlaAlertProcessor.DEADLINES_STORE, s, b),
+                kv(SlaAlertProcessor.ALERTS_STORE, s, b), kv(SlaAlertProcessor.REPS_STORE, s, b),
                 new WriteBehindStoreBuilder<>(Stores.ENTITY_EVENTS, WriteBehindStore.BYTES, 500_000),
                 new WriteBehindStoreBuilder<>(Stores.ENTITY_LINKS, WriteBehindStore.BYTES, 500_000),
                 new WriteBehindStoreBuilder<>(Stores.CONTRIBUTIONS, WriteBehindStore.BYTES, 500_000),

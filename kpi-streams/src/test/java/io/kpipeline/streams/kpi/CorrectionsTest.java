@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** KPI definitions under corrections: each expected value is worked out by hand in the comment above it. */
 class CorrectionsTest {
     static String ev(String id, String type, String at, String fields) {
-        return "{\"eventId\":\"" + id + "\",\"type\":\"" + type + "\",\"occurredAt\":\"" + at + "\"," + fields + "}";
+        return EngineHarness.event(id, type, at, fields);
     }
 
     static final String LEAD = ev("l1", "LeadCreated", "2026-11-02T09:00:00Z", "\"leadId\":\"L-1\",\"repId\":\"R-1\",\"teamId\":\"T-1\",\"source\":\"referral\"");
