@@ -113,7 +113,8 @@ public final class Pipeline implements AutoCloseable {
                 .publishPercentiles(0.5, 0.99).register(metrics);
         resources.add(new LiveFeed(bootstrap, registry, pointHub, alertHub, ms -> delivery.record(ms / 1000.0)).start());
         api = new ApiServer(config.get("host"), config.integer("port"),
-                new ApiServer.Services(() -> query, () -> alertStore, this::health, metrics, pointHub, alertHub)).start();
+                new ApiServer.Services(JsonNodeFactory.instance.objectNode().put("reportingCurrency", config.get("reporting-currency"))
+                        .put("businessTimeZone", config.zone().getId()), () -> query, () -> alertStore, this::health, metrics, pointHub, alertHub)).start();
         resources.add(api);
         // closed before the HTTP server, so open event streams end while their responses still exist
         resources.add(pointHub);

@@ -9,6 +9,7 @@ import io.javalin.http.sse.SseClient;
 import io.kpipeline.avro.Alert;
 import io.kpipeline.avro.KpiPoint;
 import io.kpipeline.streams.aggregate.Dimension;
+import io.kpipeline.streams.alerts.AlertCodec;
 import io.kpipeline.streams.query.KpiQuery;
 import io.kpipeline.streams.query.QueryException;
 import io.micrometer.core.instrument.Timer;
@@ -32,7 +33,7 @@ public final class ApiServer implements AutoCloseable {
     private final PrometheusMeterRegistry metrics;
 
     /** What the API serves; suppliers answer null while the stream processors are not ready. */
-    public record Services(Supplier<KpiQuery> query, Supplier<ReadOnlyKeyValueStore<String, byte[]>> alerts,
+    public record Services(ObjectNode config, Supplier<KpiQuery> query, Supplier<ReadOnlyKeyValueStore<String, byte[]>> alerts,
                            Supplier<Health> health, PrometheusMeterRegistry metrics, SseHub<KpiPoint> points, SseHub<Alert> alertHub) {
     }
 
@@ -49,6 +50,7 @@ public final class ApiServer implements AutoCloseable {
             }));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             config.routes.get("/api/kpis", timed("catalogue", ctx -> json(ctx, KpiQuery.catalogue())));
+            config.routes.get("/api/config", ctx -> json(ctx, s.config()));
             config.routes.get("/api/kpis/{id}", timed("points", ctx -> {
                 KpiQuery q = ready(s.query());
                 json(ctx, q.points(select(q, ctx)));
@@ -58,13 +60,20 @@ public final class ApiServer implements AutoCloseable {
             // parameters are checked before the event stream opens, so a bad one is a plain 400
             config.routes.before("/api/kpis/{id}/stream", ctx -> select(ready(s.query()), ctx));
             config.routes.get("/api/kpis/{id}/stream", new EventStreamHandler(client -> streamKpi(client, ready(s.query()), s.points())));
+            // several KPIs on one connection (browsers allow few per host): every company-level change of the listed KPIs
+            config.routes.before("/api/stream", ctx -> kpiList(ctx.queryParam("kpis")));
+            config.routes.get("/api/stream", new EventStreamHandler(client -> {
+                java.util.Set<String> ids = kpiList(client.ctx().queryParam("kpis"));
+                s.points().subscribe(client, p -> ids.contains(p.getKpi()) && p.getDimension().equals("company"), ApiServer::withKpi);
+            }));
             config.routes.get("/api/alerts", timed("alerts", ctx -> json(ctx, AlertQuery.list(ready(s.alerts()),
                     ctx.queryParam("status"), ctx.queryParam("rep"), ctx.queryParam("team"), ctx.queryParam("rule")))));
             config.routes.before("/api/alerts/stream", ctx -> AlertQuery.validate(ctx.queryParam("status"), ctx.queryParam("rule")));
             config.routes.get("/api/alerts/stream", new EventStreamHandler(client -> {
                 Context ctx = client.ctx();
                 String status = ctx.queryParam("status"), rep = ctx.queryParam("rep"), team = ctx.queryParam("team"), rule = ctx.queryParam("rule");
-                s.alertHub().subscribe(client, a -> AlertQuery.matches(a, status == null ? "all" : status, rep, team, rule));
+                s.alertHub().subscribe(client, a -> AlertQuery.matches(a, status == null ? "all" : status, rep, team, rule),
+                        a -> AlertCodec.json(a).toString());
             }));
             config.routes.get("/", ctx -> resource(ctx, "/dashboard/index.html", "text/html; charset=utf-8"));
             config.routes.get("/assets/dashboard.js", ctx -> resource(ctx, "/dashboard/dashboard.js", "text/javascript; charset=utf-8"));
@@ -94,10 +103,33 @@ public final class ApiServer implements AutoCloseable {
         KpiQuery.Selection sel = select(q, client.ctx());
         String key = sel.dimension() == Dimension.COMPANY ? null : sel.key();
         hub.subscribe(client, p -> p.getKpi().equals(sel.kpi().id()) && p.getDimension().equals(sel.dimension().id())
-                && java.util.Objects.equals(p.getKey(), key) && p.getGrain().equals(sel.grain().id()) && inRange(sel, p.getPeriod()));
+                && java.util.Objects.equals(p.getKey(), key) && p.getGrain().equals(sel.grain().id()) && inRange(sel, p.getPeriod()),
+                KpiPoint::getJson);
         for (var point : q.points(sel).get("points")) {
             client.sendEvent("point", point.toString());
         }
+    }
+
+    /** A point as the API shows it, with the KPI, dimension and grain it belongs to. */
+    private static String withKpi(KpiPoint p) {
+        try {
+            ObjectNode point = (ObjectNode) JSON.readTree(p.getJson());
+            point.put("kpi", p.getKpi()).put("dimension", p.getDimension()).put("grain", p.getGrain());
+            return point.toString();
+        } catch (IOException e) {
+            return p.getJson();
+        }
+    }
+
+    private static java.util.Set<String> kpiList(String text) {
+        if (text == null || text.isBlank()) {
+            throw new QueryException(400, "kpis: a comma-separated list of KPI ids is required");
+        }
+        java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+        for (String id : text.split(",")) {
+            ids.add(KpiQuery.kpi(id.trim()).id());
+        }
+        return ids;
     }
 
     private static boolean inRange(KpiQuery.Selection sel, String period) {

@@ -4,7 +4,6 @@ import io.kpipeline.avro.Alert;
 import io.kpipeline.avro.KpiPoint;
 import io.kpipeline.schemas.registry.SchemaRegistryClient;
 import io.kpipeline.schemas.serde.AvroDeserializer;
-import io.kpipeline.streams.alerts.AlertCodec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -70,10 +69,10 @@ public final class LiveFeed implements AutoCloseable {
                         if (r.topic().equals("kpi-updates")) {
                             KpiPoint p = points.deserialize(r.topic(), r.value());
                             freshness.accept(System.currentTimeMillis() - r.timestamp());
-                            pointHub.publish(p, p.getJson());
+                            pointHub.publish(p);
                         } else {
                             Alert a = alerts.deserialize(r.topic(), r.value());
-                            alertHub.publish(a, AlertCodec.json(a).toString());
+                            alertHub.publish(a);
                         }
                     } catch (RuntimeException e) {
                         LOG.warn("skipping an unreadable record on {}: {}", r.topic(), e.getMessage());

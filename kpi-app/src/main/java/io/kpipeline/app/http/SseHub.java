@@ -36,13 +36,15 @@ public final class SseHub<T> implements AutoCloseable {
     private final class Subscriber {
         final SseClient client;
         final Predicate<T> filter;
+        final java.util.function.Function<T, String> render;
         final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE);
         final AtomicBoolean scheduled = new AtomicBoolean();
         final AtomicBoolean dropped = new AtomicBoolean();
 
-        Subscriber(SseClient client, Predicate<T> filter) {
+        Subscriber(SseClient client, Predicate<T> filter, java.util.function.Function<T, String> render) {
             this.client = client;
             this.filter = filter;
+            this.render = render;
         }
 
         /** null is a heartbeat. */
@@ -102,19 +104,19 @@ public final class SseHub<T> implements AutoCloseable {
 
     private static final Object HEARTBEAT = new Object();
 
-    /** Keeps {@code client} open and sends it every published message that {@code filter} accepts. */
-    public void subscribe(SseClient client, Predicate<T> filter) {
-        Subscriber s = new Subscriber(client, filter);
+    /** Keeps {@code client} open and sends it, rendered, every published message that {@code filter} accepts. */
+    public void subscribe(SseClient client, Predicate<T> filter, java.util.function.Function<T, String> render) {
+        Subscriber s = new Subscriber(client, filter, render);
         subscribers.add(s);
         client.onClose(() -> subscribers.remove(s));
         client.keepAlive();
     }
 
-    /** Sends {@code json} (already rendered) to the subscribers whose filter accepts {@code message}. */
-    public void publish(T message, String json) {
+    /** Sends {@code message} to the subscribers whose filter accepts it. */
+    public void publish(T message) {
         for (Subscriber s : subscribers) {
             if (s.filter.test(message)) {
-                s.enqueue(json);
+                s.enqueue(s.render.apply(message));
             }
         }
     }
