@@ -39,29 +39,17 @@ class AlertsIT {
         return "{\"eventId\":\"" + id + "\",\"type\":\"" + type + "\",\"occurredAt\":\"" + at + "\"," + fields + "}";
     }
 
-    static void send(Pipeline p, String... lines) {
-        try (EventSink sink = new EventSink(Map.of("bootstrap.servers", p.bootstrapServers()), p.registry(), "crm-events", "crm-events-dlq")) {
-            for (String line : lines) {
-                sink.send(EventJson.parse(line));
-            }
-            sink.flush();
-        }
-    }
 
     @Test
     @Timeout(300)
     void alertsFireAtTheDeadlineResolveAndSurviveARestart() throws Exception {
-        Map<String, String> flags = Map.of("data-dir", dir.resolve("data").toString(), "port", String.valueOf(freePort()),
-                "kafka-port", String.valueOf(freePort()), "kafka-controller-port", String.valueOf(freePort()),
-                "schema-registry-port", String.valueOf(freePort()), "application-id", "kpi-alerts-it", "partitions", "2",
-                "commit-interval", "PT0.2S");
-        KpiConfig config = KpiConfig.load(null, Map.of(), List.of("lead-response-sla=PT3S", "lead-response-escalation=PT1H"), flags);
+        KpiConfig config = PipelineIT.config(dir, "kpi-alerts-it", List.of("lead-response-sla=PT3S", "lead-response-escalation=PT1H"));
         try (Pipeline p = new Pipeline(config).start()) {
             PipelineIT.awaitUp(p);
             Instant now = Instant.now();
             List<String> streamed = new CopyOnWriteArrayList<>();
             CompletableFuture<Void> sse = followAlertStream(p, streamed);
-            send(p, event("h1", "LeadCreated", now.minus(Duration.ofDays(30)), "\"leadId\":\"L-hist\",\"repId\":\"R-1\""),
+            PipelineIT.send(p, event("h1", "LeadCreated", now.minus(Duration.ofDays(30)), "\"leadId\":\"L-hist\",\"repId\":\"R-1\""),
                     event("a1", "LeadCreated", now, "\"leadId\":\"L-silent\",\"repId\":\"R-1\",\"teamId\":\"T-1\",\"source\":\"web\""),
                     event("b1", "LeadCreated", now, "\"leadId\":\"L-quick\",\"repId\":\"R-2\""),
                     event("b2", "TouchpointLogged", now.plusSeconds(1), "\"touchpointId\":\"tp-b\",\"leadId\":\"L-quick\",\"channel\":\"CALL\""));
@@ -71,7 +59,7 @@ class AlertsIT {
             assertThat(open.get(0).get("leadId").asText()).isEqualTo("L-silent");
             assertThat(open.get(0).get("rule").asText()).isEqualTo("lead_response_sla_breached");
             assertThat(Instant.parse(open.get(0).get("firedAt").asText())).isBefore(now.plusSeconds(5));
-            send(p, event("a2", "TouchpointLogged", now.plusSeconds(8), "\"touchpointId\":\"tp-a\",\"leadId\":\"L-silent\",\"channel\":\"EMAIL\""));
+            PipelineIT.send(p, event("a2", "TouchpointLogged", now.plusSeconds(8), "\"touchpointId\":\"tp-a\",\"leadId\":\"L-silent\",\"channel\":\"EMAIL\""));
             JsonNode all = awaitResolved(p);
             assertThat(all.get(0).get("status").asText()).isEqualTo("resolved");
             assertThat(get(p, "/api/alerts?status=open")).isEmpty();
@@ -82,7 +70,7 @@ class AlertsIT {
             assertThat(streamed).hasSize(2);
             sse.cancel(true);
             // a lead whose deadline passes while the pipeline is down
-            send(p, event("c1", "LeadCreated", Instant.now(), "\"leadId\":\"L-down\",\"repId\":\"R-3\""));
+            PipelineIT.send(p, event("c1", "LeadCreated", Instant.now(), "\"leadId\":\"L-down\",\"repId\":\"R-3\""));
         }
         Thread.sleep(4000);
         try (Pipeline again = new Pipeline(config).start()) {

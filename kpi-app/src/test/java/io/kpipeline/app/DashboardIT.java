@@ -56,11 +56,7 @@ class DashboardIT {
             assertThat(browser).as("Chromium and chromedriver (Debian: chromium chromium-driver) are required; .ci/run installs them").isTrue();
         }
         Assumptions.assumeTrue(browser, "no Chromium/chromedriver here: the dashboard browser test needs them (.ci/run installs them)");
-        Map<String, String> flags = Map.of("data-dir", dir.resolve("data").toString(), "port", String.valueOf(freePort()),
-                "kafka-port", String.valueOf(freePort()), "kafka-controller-port", String.valueOf(freePort()),
-                "schema-registry-port", String.valueOf(freePort()), "application-id", "kpi-dashboard-it", "partitions", "2",
-                "commit-interval", "PT0.2S", "publish-interval", "PT0.2S");
-        KpiConfig config = KpiConfig.load(null, Map.of(), List.of("lead-response-sla=PT3S"), flags);
+        KpiConfig config = PipelineIT.config(dir, "kpi-dashboard-it", List.of("lead-response-sla=PT3S"));
         try (Pipeline p = new Pipeline(config).start()) {
             PipelineIT.awaitUp(p);
             Instant now = Instant.now();
@@ -89,7 +85,7 @@ class DashboardIT {
 
                 // a deal won now changes the revenue tile without a reload
                 double before = apiRevenue.isEmpty() ? 0 : Double.parseDouble(apiRevenue);
-                send(p, "{\"eventId\":\"it-d1\",\"type\":\"DealCreated\",\"occurredAt\":\"" + Instant.now() + "\",\"dealId\":\"IT-D1\",\"stage\":\"x\",\"amount\":\"12345\",\"repId\":\"R-it\"}",
+                PipelineIT.send(p, "{\"eventId\":\"it-d1\",\"type\":\"DealCreated\",\"occurredAt\":\"" + Instant.now() + "\",\"dealId\":\"IT-D1\",\"stage\":\"x\",\"amount\":\"12345\",\"repId\":\"R-it\"}",
                         "{\"eventId\":\"it-d2\",\"type\":\"DealClosed\",\"occurredAt\":\"" + Instant.now() + "\",\"dealId\":\"IT-D1\",\"outcome\":\"WON\"}");
                 awaitTrue(() -> {
                     String v = tileValue(driver, "revenue");
@@ -97,7 +93,7 @@ class DashboardIT {
                 }, 20);
 
                 // a lead left waiting past its 3-second SLA shows up in the alerts table
-                send(p, "{\"eventId\":\"it-l1\",\"type\":\"LeadCreated\",\"occurredAt\":\"" + Instant.now() + "\",\"leadId\":\"IT-LEAD\",\"repId\":\"R-it\"}");
+                PipelineIT.send(p, "{\"eventId\":\"it-l1\",\"type\":\"LeadCreated\",\"occurredAt\":\"" + Instant.now() + "\",\"leadId\":\"IT-LEAD\",\"repId\":\"R-it\"}");
                 awaitTrue(() -> !driver.findElements(By.cssSelector("#alerts-table tr[data-lead='IT-LEAD']")).isEmpty(), 20);
 
                 // the trend chart renders data
@@ -122,14 +118,6 @@ class DashboardIT {
         return v == null ? "" : v;
     }
 
-    static void send(Pipeline p, String... lines) {
-        try (EventSink sink = new EventSink(Map.of("bootstrap.servers", p.bootstrapServers()), p.registry(), "crm-events", "crm-events-dlq")) {
-            for (String line : lines) {
-                sink.send(EventJson.parse(line));
-            }
-            sink.flush();
-        }
-    }
 
     static ChromeDriver browser() {
         ChromeOptions options = new ChromeOptions();

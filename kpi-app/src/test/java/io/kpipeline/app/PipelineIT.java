@@ -51,10 +51,7 @@ class PipelineIT {
                 "{\"eventId\":\"e-6\",\"type\":\"DealClosed\",\"occurredAt\":\"2026-11-20T16:00:00Z\",\"dealId\":\"D-1\",\"outcome\":\"WON\"}",
                 "{\"eventId\":\"e-6\",\"type\":\"DealClosed\",\"occurredAt\":\"2026-11-20T16:00:00Z\",\"dealId\":\"D-1\",\"outcome\":\"WON\"}"));
         Files.write(file, lines);
-        Map<String, String> flags = Map.of("data-dir", dir.resolve("data").toString(), "port", String.valueOf(freePort()),
-                "kafka-port", String.valueOf(freePort()), "kafka-controller-port", String.valueOf(freePort()),
-                "schema-registry-port", String.valueOf(freePort()), "application-id", "kpi-it", "partitions", "2");
-        KpiConfig config = KpiConfig.load(null, Map.of(), List.of(), flags);
+        KpiConfig config = config(dir, "kpi-it", List.of());
 
         try (Pipeline pipeline = new Pipeline(config).start()) {
             awaitUp(pipeline);
@@ -74,6 +71,25 @@ class PipelineIT {
             awaitUp(again);
             JsonNode cycle = get(again, "/api/kpis/sales_cycle_length?dimension=rep&key=R-7&grain=month&from=2026-11&to=2026-11");
             assertThat(cycle.get("points").get(0).get("value").asDouble()).isEqualTo(1_580_190.0);
+        }
+    }
+
+    /** A pipeline on free ports in {@code dir}, with short commit and publish intervals. */
+    static KpiConfig config(Path dir, String applicationId, List<String> sets) throws Exception {
+        Map<String, String> flags = Map.of("data-dir", dir.resolve("data").toString(), "port", String.valueOf(freePort()),
+                "kafka-port", String.valueOf(freePort()), "kafka-controller-port", String.valueOf(freePort()),
+                "schema-registry-port", String.valueOf(freePort()), "application-id", applicationId, "partitions", "2",
+                "commit-interval", "PT0.2S", "publish-interval", "PT0.2S");
+        return KpiConfig.load(null, Map.of(), sets, flags);
+    }
+
+    /** Sends contract JSON lines to the pipeline and waits for their acknowledgement. */
+    static void send(Pipeline p, String... lines) {
+        try (EventSink sink = new EventSink(Map.of("bootstrap.servers", p.bootstrapServers()), p.registry(), "crm-events", "crm-events-dlq")) {
+            for (String line : lines) {
+                sink.send(io.kpipeline.schemas.event.EventJson.parse(line));
+            }
+            sink.flush();
         }
     }
 

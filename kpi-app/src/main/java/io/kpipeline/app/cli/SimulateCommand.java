@@ -57,8 +57,7 @@ public final class SimulateCommand implements Callable<Integer> {
                 System.err.println("kpi: --live streams into the pipeline; it cannot be combined with --out");
                 return 2;
             }
-            CrmSimulator sim = new CrmSimulator(seed, leadsPerDay, first);
-            List<CrmEvent> events = sim.advanceTo(first.plusDays(days).atStartOfDay().toInstant(ZoneOffset.UTC).minusNanos(1000));
+            List<CrmEvent> events = history(first);
             try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
                 for (CrmEvent e : events) {
                     w.write(EventJson.write(e));
@@ -78,8 +77,7 @@ public final class SimulateCommand implements Callable<Integer> {
                 LiveSimulation.run(sink, seed, leadsPerDay, days);
                 return 0;
             }
-            CrmSimulator sim = new CrmSimulator(seed, leadsPerDay, first);
-            List<CrmEvent> events = sim.advanceTo(first.plusDays(days).atStartOfDay().toInstant(ZoneOffset.UTC).minusNanos(1000));
+            List<CrmEvent> events = history(first);
             events.forEach(sink::send);
             sink.flush();
             if (sink.failed() > 0) {
@@ -89,5 +87,10 @@ public final class SimulateCommand implements Callable<Integer> {
             System.out.printf("sent %,d simulated events (%d days from %s) to %s%n", events.size(), days, first, ep.bootstrap());
             return 0;
         }
+    }
+
+    /** Every simulated event of the {@code days} days from {@code first}. */
+    private List<CrmEvent> history(LocalDate first) {
+        return new CrmSimulator(seed, leadsPerDay, first).advanceTo(first.plusDays(days).atStartOfDay().toInstant(ZoneOffset.UTC).minusNanos(1000));
     }
 }
