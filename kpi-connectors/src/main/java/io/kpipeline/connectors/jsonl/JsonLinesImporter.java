@@ -1,6 +1,5 @@
 package io.kpipeline.connectors.jsonl;
 
-import io.kpipeline.avro.CrmEvent;
 import io.kpipeline.connectors.kafka.EventSink;
 import io.kpipeline.schemas.event.EventJson;
 import io.kpipeline.schemas.event.InvalidEventException;
@@ -16,6 +15,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * {@code ./kpi import FILE.jsonl}: validates each line against the event contract, sends valid events to the
@@ -23,6 +31,8 @@ import java.time.Duration;
  * on a terminal and plain periodic lines otherwise.
  */
 public final class JsonLinesImporter {
+    private static final int BATCH = 2048;
+    private static final int PARSERS = Math.max(2, Runtime.getRuntime().availableProcessors());
     private final EventSink sink;
     private final PrintStream out;
     private final boolean terminal;
@@ -38,41 +48,70 @@ public final class JsonLinesImporter {
         long started = System.nanoTime();
         long size = Files.size(file);
         String name = file.getFileName().toString();
+        ExecutorService parsers = Executors.newFixedThreadPool(PARSERS, r -> {
+            Thread t = new Thread(r, "import-parser");
+            t.setDaemon(true);
+            return t;
+        });
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
              ProgressBar bar = progressBar(size)) {
-            String line;
+            // Lines are parsed and serialized in batches on a few threads and sent in file order.
+            Deque<Future<List<Parsed>>> inFlight = new ArrayDeque<>();
+            List<String> batch = new ArrayList<>(BATCH);
+            long firstLine = 1;
             long bytes = 0;
             long nextReport = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while ((line = reader.readLine()) != null) {
-                summary.lines++;
-                bytes += line.length() + 1;
-                if (summary.lines % 4096 == 0) {
+            String line;
+            boolean more = true;
+            while (more) {
+                line = reader.readLine();
+                if (line != null) {
+                    bytes += line.length() + 1;
+                    batch.add(line);
+                }
+                if (batch.size() == BATCH || (line == null && !batch.isEmpty())) {
+                    List<String> lines = batch;
+                    long from = firstLine;
+                    inFlight.add(parsers.submit(() -> parse(lines, from)));
+                    firstLine += lines.size();
+                    batch = new ArrayList<>(BATCH);
+                }
+                more = line != null;
+                while (!inFlight.isEmpty() && (inFlight.size() > 2 * PARSERS || !more)) {
+                    for (Parsed p : inFlight.poll().get()) {
+                        summary.lines++;
+                        if (p.record != null) {
+                            sink.send(p.record);
+                            summary.sent++;
+                        } else if (p.error != null) {
+                            summary.rejectedByReason.merge(p.error.reasonCode(), 1L, Long::sum);
+                            summary.firstExample.putIfAbsent(p.error.reasonCode(), "line " + p.line + ": " + p.error.getMessage());
+                            sink.reject(p.error, "import", name, p.line, p.raw.getBytes(StandardCharsets.UTF_8));
+                        }
+                    }
                     bar.stepTo(Math.min(bytes, size));
                     if (!terminal && System.nanoTime() > nextReport) {
                         out.printf("import: %,d lines, %,d sent, %,d rejected%n", summary.lines, summary.sent, summary.rejected());
                         nextReport = System.nanoTime() + Duration.ofSeconds(5).toNanos();
                     }
                     if (sink.firstFailure() != null) {
-                        break;
+                        more = false;
+                        inFlight.forEach(f -> f.cancel(true));
+                        inFlight.clear();
                     }
-                }
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    CrmEvent event = EventJson.parse(line);
-                    sink.send(event);
-                    summary.sent++;
-                } catch (InvalidEventException e) {
-                    summary.rejectedByReason.merge(e.reasonCode(), 1L, Long::sum);
-                    summary.firstExample.putIfAbsent(e.reasonCode(), "line " + summary.lines + ": " + e.getMessage());
-                    sink.reject(e, "import", name, summary.lines, line.getBytes(StandardCharsets.UTF_8));
                 }
             }
             bar.stepTo(size);
             sink.flush();
         } catch (org.apache.kafka.common.KafkaException e) {
             summary.failure = "Kafka refused the records: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            summary.failure = "interrupted";
+        } catch (ExecutionException e) {
+            summary.failure = "could not read the file: " + e.getCause();
+        } finally {
+            parsers.shutdownNow();
         }
         summary.acked = sink.acked();
         summary.failed = sink.failed();
@@ -81,6 +120,28 @@ public final class JsonLinesImporter {
         }
         summary.seconds = (System.nanoTime() - started) / 1e9;
         return summary;
+    }
+
+    /** One line's outcome: a record to send, a rejection, or nothing (a blank line). */
+    private record Parsed(long line, ProducerRecord<byte[], byte[]> record, InvalidEventException error, String raw) {
+    }
+
+    private List<Parsed> parse(List<String> lines, long firstLine) {
+        List<Parsed> out = new ArrayList<>(lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            String text = lines.get(i);
+            long n = firstLine + i;
+            if (text.isBlank()) {
+                out.add(new Parsed(n, null, null, text));
+                continue;
+            }
+            try {
+                out.add(new Parsed(n, sink.serialize(EventJson.parse(text)), null, text));
+            } catch (InvalidEventException e) {
+                out.add(new Parsed(n, null, e, text));
+            }
+        }
+        return out;
     }
 
     private ProgressBar progressBar(long size) {

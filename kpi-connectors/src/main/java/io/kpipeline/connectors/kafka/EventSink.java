@@ -62,8 +62,17 @@ public final class EventSink implements AutoCloseable {
     }
 
     public void send(CrmEvent event) {
-        producer.send(new ProducerRecord<>(eventTopic, EntityKey.of(event).getBytes(StandardCharsets.UTF_8),
-                events.serialize(eventTopic, event)), callback);
+        send(serialize(event));
+    }
+
+    /** An event as its record (key, wire-format value); thread-safe, so callers may serialize in parallel. */
+    public ProducerRecord<byte[], byte[]> serialize(CrmEvent event) {
+        return new ProducerRecord<>(eventTopic, EntityKey.of(event).getBytes(StandardCharsets.UTF_8), events.serialize(eventTopic, event));
+    }
+
+    /** Sends a record made by {@link #serialize}. */
+    public void send(ProducerRecord<byte[], byte[]> record) {
+        producer.send(record, callback);
     }
 
     /** Sends a rejected input with its reason; {@code file}/{@code line} say where it came from when known. */
