@@ -102,6 +102,11 @@ class DashboardIT {
                 driver.findElement(By.id("trends")).getLocation();
                 ((JavascriptExecutor) driver).executeScript("document.getElementById('trends').scrollIntoView()");
                 screenshot(driver, "trend.png");
+                // a phone-sized window: the sections stack into one column
+                driver.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+                ((JavascriptExecutor) driver).executeScript("window.scrollTo(0, 0)");
+                Thread.sleep(300);
+                screenshot(driver, "phone.png");
 
                 List<LogEntry> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
                         .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
