@@ -81,9 +81,14 @@ public final class Benchmark {
     private final Path resultsDir;
     private final BenchReport report = new BenchReport();
 
-    public Benchmark(long targetEvents, Path resultsDir) {
+    private final int liveRate;
+    private final int liveSeconds;
+
+    public Benchmark(long targetEvents, Path resultsDir, int liveRate, int liveSeconds) {
         this.targetEvents = targetEvents;
         this.resultsDir = resultsDir;
+        this.liveRate = liveRate;
+        this.liveSeconds = liveSeconds;
     }
 
     public Path run() throws Exception {
@@ -97,7 +102,7 @@ public final class Benchmark {
             long bytes = records.stream().mapToLong(r -> r.value().length).sum();
             report.put("events", n, "");
             report.put("mean event size", (double) bytes / n, "bytes");
-            createTopics(bootstrap, "bench-raw", "crm-events", "crm-events-dlq", "kpi-updates");
+            createTopics(bootstrap, "bench-raw", "crm-events", "crm-events-dlq", "kpi-updates", "kpi-alerts", "kpi-fx-rates");
 
             report.put("raw producer (acks=all, lz4)", produce(bootstrap, records, "bench-raw"), "events/s");
             report.put("raw consumer", consume(bootstrap, "bench-raw", n), "events/s");
@@ -198,6 +203,7 @@ public final class Benchmark {
                 latency("query: year range by day (leads, team)", port, "/api/kpis/leads_created?dimension=team&key=T-emea&grain=day&from=2026-01-01&to=2026-12-31");
                 latency("query: month ranking (win_rate, rep)", port, "/api/kpis/win_rate/ranking?dimension=rep&grain=month&period=2026-03");
             }
+            freshness(bootstrap, registry, query, liveRate, liveSeconds);
         } finally {
             streams.close(Duration.ofSeconds(30));
         }
@@ -209,6 +215,61 @@ public final class Benchmark {
         }
         report.put("peak heap (sum of pool peaks)", heapPeak / 1e6, "MB");
         report.put("peak RSS (VmHWM)", rssPeakKb() / 1e3, "MB");
+    }
+
+    /**
+     * Freshness at a sustained live rate: new leads are produced at {@code rate} events/s; once a second one of
+     * them is a probe with a source of its own, and the time from its append to its count being visible to a
+     * query is recorded.
+     */
+    private void freshness(String bootstrap, SchemaRegistryCore registry, KpiQuery query, int rate, int seconds) throws Exception {
+        AvroSerializer<CrmEvent> serializer = new AvroSerializer<>(registry, false);
+        Map<String, Object> config = Map.of("bootstrap.servers", bootstrap, "acks", "all", "enable.idempotence", true, "linger.ms", 5);
+        Percentiles fresh = new Percentiles();
+        io.kpipeline.streams.aggregate.Dimension source = io.kpipeline.streams.aggregate.Dimension.SOURCE;
+        var leads = KpiQuery.kpi("leads_created");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+            long start = System.nanoTime();
+            long sent = 0;
+            for (int second = 0; second < seconds; second++) {
+                String probe = "probe-" + System.nanoTime();
+                long probeSentAt = 0;
+                for (int i = 0; i < rate; i++) {
+                    long due = start + (long) ((sent * 1e9) / rate);
+                    while (System.nanoTime() < due) {
+                        Thread.onSpinWait();
+                    }
+                    boolean isProbe = i == rate / 2;
+                    Instant now = Instant.now();
+                    CrmEvent e = new CrmEvent("live-" + sent, io.kpipeline.avro.EventType.LeadCreated, now, "bench",
+                            new io.kpipeline.avro.LeadCreated("LL-" + sent, "R-live", "T-live", "EMEA", "SMB", isProbe ? probe : "live", null));
+                    producer.send(new ProducerRecord<>("crm-events", ("lead:LL-" + sent).getBytes(StandardCharsets.UTF_8), serializer.serialize("crm-events", e)));
+                    sent++;
+                    if (isProbe) {
+                        producer.flush();
+                        probeSentAt = System.nanoTime();
+                        int day = io.kpipeline.streams.time.Grain.DAY.ordinalOf(now.atZone(java.time.ZoneOffset.UTC).toLocalDate());
+                        waitVisible(query, leads, source, probe, day, probeSentAt, fresh);
+                    }
+                }
+            }
+        }
+        report.put("freshness at " + rate + " events/s p50 (append to visible)", fresh.millis(50), "ms");
+        report.put("freshness at " + rate + " events/s p99", fresh.millis(99), "ms");
+    }
+
+    private static void waitVisible(KpiQuery query, io.kpipeline.streams.kpi.KpiDefinition kpi, io.kpipeline.streams.aggregate.Dimension dim,
+                                    String key, int day, long sentAt, Percentiles into) throws InterruptedException {
+        long deadline = sentAt + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            var point = query.point(kpi, dim, key, io.kpipeline.streams.time.Grain.DAY, day);
+            if (point.hasNonNull("value")) {
+                into.recordNanos(System.nanoTime() - sentAt);
+                return;
+            }
+            Thread.sleep(5);
+        }
+        into.recordNanos(30_000_000_000L);
     }
 
     private void latency(String name, int port, String path) throws Exception {
@@ -260,7 +321,7 @@ public final class Benchmark {
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.getLong("kpi.bench.commitMs", 200));
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         p.put(StreamsConfig.consumerPrefix("max.poll.records"), 2000);

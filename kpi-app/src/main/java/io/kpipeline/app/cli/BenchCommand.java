@@ -17,12 +17,18 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "a small history (100,000 events) that finishes in about a minute")
     boolean quick;
 
+    @Option(names = "--rate", defaultValue = "1000", description = "sustained live rate for the freshness measurement (default ${DEFAULT-VALUE} events/s)")
+    int rate;
+
+    @Option(names = "--live-seconds", defaultValue = "30", description = "how long the live phase lasts (default ${DEFAULT-VALUE} s)")
+    int liveSeconds;
+
     @Option(names = "--out", defaultValue = "bench-results", description = "directory for the JSON results")
     Path out;
 
     @Override
     public Integer call() throws Exception {
-        new Benchmark(quick ? 100_000 : events, out).run();
+        new Benchmark(quick ? 100_000 : events, out, rate, quick ? 10 : liveSeconds).run();
         return 0;
     }
 }

@@ -52,7 +52,7 @@ public final class KpiConfig {
         DEFAULTS.put("partitions", "4");
         DEFAULTS.put("application-id", "kpi-pipeline");
         DEFAULTS.put("publish-interval", "PT1S");
-        DEFAULTS.put("commit-interval", "PT1S");
+        DEFAULTS.put("commit-interval", "PT0.2S");
         DEFAULTS.put("cache-max-bytes", "67108864");
     }
 
