@@ -88,7 +88,8 @@ public final class KpiConfig {
             }
         }
         for (Map.Entry<String, String> e : env.entrySet()) {
-            if (e.getKey().startsWith("KPI_")) {
+            // KPI_JAVA_OPTS is the kpi script's, for the JVM itself
+            if (e.getKey().startsWith("KPI_") && !e.getKey().equals("KPI_JAVA_OPTS")) {
                 String key = e.getKey().substring(4).toLowerCase(Locale.ROOT).replace('_', '-');
                 put(values, key, e.getValue(), "environment variable " + e.getKey());
             }
