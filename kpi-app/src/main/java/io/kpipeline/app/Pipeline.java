@@ -196,6 +196,10 @@ public final class Pipeline implements AutoCloseable {
         FunctionCounter.builder("kpi_events_applied", counters, EngineCounters::applied).register(metrics);
         FunctionCounter.builder("kpi_events_duplicate", counters, EngineCounters::duplicates).register(metrics);
         FunctionCounter.builder("kpi_events_rejected", counters, EngineCounters::rejectedTotal).register(metrics);
+        DistributionSummary lag = DistributionSummary.builder("kpi_processing_lag_seconds")
+                .description("time from an event's append to crm-events to its application by the engine (visible to queries at the next commit)")
+                .publishPercentiles(0.5, 0.99).register(metrics);
+        counters.onApplyLag(ms -> lag.record(ms / 1000.0));
         Timer alertDelay = Timer.builder("kpi_alert_delay").description("time from an SLA deadline to its alert")
                 .publishPercentiles(0.5, 0.99).register(metrics);
         alertCounters.onDelay(ms -> alertDelay.record(ms, java.util.concurrent.TimeUnit.MILLISECONDS));

@@ -10,6 +10,7 @@ public final class EngineCounters {
     private final LongAdder applied = new LongAdder();
     private final LongAdder duplicates = new LongAdder();
     private final LongAdder published = new LongAdder();
+    private volatile java.util.function.LongConsumer lagListener = ms -> { };
 
     public void rejected(String reasonCode) {
         rejected.computeIfAbsent(reasonCode, k -> new LongAdder()).increment();
@@ -25,6 +26,15 @@ public final class EngineCounters {
 
     public void published(int n) {
         published.add(n);
+    }
+
+    /** Receives, per applied event, the milliseconds from its append to Kafka to its application. */
+    public void onApplyLag(java.util.function.LongConsumer listener) {
+        this.lagListener = listener;
+    }
+
+    void applyLag(long millis) {
+        lagListener.accept(Math.max(0, millis));
     }
 
     public Map<String, LongAdder> rejectedByReason() {

@@ -107,6 +107,7 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
             refresh(affected);
         }
         counters.countApplied();
+        counters.applyLag(context.currentSystemTimeMs() - record.timestamp());
     }
 
     /** Refuses events older than the correction horizon and amounts with no conversion rate. */
