@@ -200,6 +200,10 @@ public final class Pipeline implements AutoCloseable {
                 .description("time from an event's append to crm-events to its application by the engine (visible to queries at the next commit)")
                 .publishPercentiles(0.5, 0.99).register(metrics);
         counters.onApplyLag(ms -> lag.record(ms / 1000.0));
+        DistributionSummary freshness = DistributionSummary.builder("kpi_freshness_seconds")
+                .description("end-to-end freshness: from an event's append to crm-events to its KPIs being visible to queries")
+                .publishPercentileHistogram().register(metrics);
+        counters.onFreshness(ms -> freshness.record(ms / 1000.0));
         Timer alertDelay = Timer.builder("kpi_alert_delay").description("time from an SLA deadline to its alert")
                 .publishPercentiles(0.5, 0.99).register(metrics);
         alertCounters.onDelay(ms -> alertDelay.record(ms, java.util.concurrent.TimeUnit.MILLISECONDS));

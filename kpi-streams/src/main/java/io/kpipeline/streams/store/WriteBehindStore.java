@@ -67,6 +67,7 @@ public final class WriteBehindStore<V> implements KeyValueStore<String, byte[]>,
     /** True while {@link #values} holds every stored key, so a key it lacks is known to be absent. */
     private boolean complete;
     private boolean loaded;
+    private Runnable afterFlush = () -> { };
 
     public WriteBehindStore(KeyValueStore<String, byte[]> inner, Codec<V> codec, int maxEntries) {
         this.inner = inner;
@@ -165,9 +166,15 @@ public final class WriteBehindStore<V> implements KeyValueStore<String, byte[]>,
         }
     }
 
+    /** Runs after each pre-commit flush: what was written is about to become visible. */
+    public void afterFlush(Runnable hook) {
+        this.afterFlush = hook;
+    }
+
     @Override
     public void flushCache() {
         flushPending();
+        afterFlush.run();
     }
 
     @Override

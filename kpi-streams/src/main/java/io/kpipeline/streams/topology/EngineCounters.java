@@ -11,6 +11,10 @@ public final class EngineCounters {
     private final LongAdder duplicates = new LongAdder();
     private final LongAdder published = new LongAdder();
     private volatile java.util.function.LongConsumer lagListener = ms -> { };
+    private volatile java.util.function.LongConsumer freshnessListener;
+    /** Append times of events applied since the last commit (touched by the stream thread only). */
+    private long[] pendingAppends = new long[1024];
+    private int pending;
 
     public void rejected(String reasonCode) {
         rejected.computeIfAbsent(reasonCode, k -> new LongAdder()).increment();
@@ -35,6 +39,31 @@ public final class EngineCounters {
 
     void applyLag(long millis) {
         lagListener.accept(Math.max(0, millis));
+    }
+
+    /** Receives, per applied event, the milliseconds from its append to Kafka to its commit (visible to queries). */
+    public void onFreshness(java.util.function.LongConsumer listener) {
+        this.freshnessListener = listener;
+    }
+
+    void applied(long appendedAt) {
+        if (freshnessListener == null) {
+            return;
+        }
+        if (pending == pendingAppends.length) {
+            pendingAppends = java.util.Arrays.copyOf(pendingAppends, pending * 2);
+        }
+        pendingAppends[pending++] = appendedAt;
+    }
+
+    void committed(long now) {
+        java.util.function.LongConsumer listener = freshnessListener;
+        if (listener != null) {
+            for (int i = 0; i < pending; i++) {
+                listener.accept(Math.max(0, now - pendingAppends[i]));
+            }
+        }
+        pending = 0;
     }
 
     public Map<String, LongAdder> rejectedByReason() {

@@ -79,6 +79,8 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
         WriteBehindStore<Parts> aggregateStore = WriteBehindStore.unwrap(context.getStateStore(Stores.AGGREGATES));
         WriteBehindStore<long[]> histogramStore = WriteBehindStore.unwrap(context.getStateStore(Stores.HISTOGRAMS));
         aggregates = new AggregateWriter(aggregateStore, histogramStore, dirty, settings.calendar());
+        // the aggregates are flushed just before each commit: from then on queries see the events applied since
+        aggregateStore.afterFlush(() -> counters.committed(context.currentSystemTimeMs()));
         publisher = new UpdatePublisher(new RollupSeriesReader(new StoreSeriesReader(aggregateStore, histogramStore)), dirty, settings.calendar(), counters);
         // The publisher reads what the last commit flushed: marks and the aggregates they mark are flushed together.
         context.schedule(publishInterval, PunctuationType.WALL_CLOCK_TIME, now -> publisher.publish(context, now));
@@ -108,6 +110,7 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
         }
         counters.countApplied();
         counters.applyLag(context.currentSystemTimeMs() - record.timestamp());
+        counters.applied(record.timestamp());
     }
 
     /** Refuses events older than the correction horizon and amounts with no conversion rate. */
