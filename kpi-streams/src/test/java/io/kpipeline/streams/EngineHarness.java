@@ -57,6 +57,10 @@ public final class EngineHarness implements AutoCloseable {
     }
 
     public EngineHarness(EngineSettings settings) {
+        this(settings, io.kpipeline.streams.alerts.AlertSettings.defaults());
+    }
+
+    public EngineHarness(EngineSettings settings, io.kpipeline.streams.alerts.AlertSettings alerting) {
         SchemaRegistryCore registry = SchemaRegistryCore.inMemory();
         serializer = new AvroSerializer<>(registry, false);
         try {
@@ -68,7 +72,8 @@ public final class EngineHarness implements AutoCloseable {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "kpi-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(KpiTopology.build(TopicNames.DEFAULT, registry, settings, counters, Duration.ofSeconds(1)), props);
+        driver = new TopologyTestDriver(KpiTopology.build(TopicNames.DEFAULT, registry, settings, counters, Duration.ofSeconds(1),
+                alerting, new io.kpipeline.streams.alerts.AlertCounters()), props);
         input = driver.createInputTopic("crm-events", new ByteArraySerializer(), new ByteArraySerializer());
         dlq = driver.createOutputTopic("crm-events-dlq", new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new AvroDeserializer<>(registry, DeadLetter.class));
         updates = driver.createOutputTopic("kpi-updates", new StringDeserializer(), new AvroDeserializer<>(registry, KpiPoint.class));

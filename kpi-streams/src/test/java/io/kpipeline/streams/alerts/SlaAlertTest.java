@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,6 +67,30 @@ class SlaAlertTest {
             h.advance(Duration.ofMinutes(40));
             assertThat(h.alerts()).isEmpty();
             assertThat(h.value("leads_created", "company", null, "year", String.valueOf(java.time.LocalDate.now().getYear()))).isNotNull();
+        }
+    }
+
+    @Test
+    void repResponseDegradedFiresAboveTheP90ThresholdAndResolvesBelowIt() {
+        AlertSettings rule = new AlertSettings(Duration.ofMinutes(30), Duration.ofHours(1), 3, Duration.ofMinutes(1));
+        try (EngineHarness h = new EngineHarness(io.kpipeline.streams.config.EngineSettings.defaults(), rule)) {
+            Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            // three leads answered after 2 minutes: p90 of the last 3 is 120 s > 60 s
+            for (int i = 1; i <= 3; i++) {
+                h.send(created("S" + i, now), touch("S" + i, now.plusSeconds(120)));
+            }
+            List<Alert> fired = h.alerts().stream().filter(a -> a.getRule().equals(SlaAlertProcessor.DEGRADED)).toList();
+            assertThat(fired).hasSize(1);
+            assertThat(fired.get(0).getStatus()).isEqualTo("open");
+            assertThat(fired.get(0).getRepId()).isEqualTo("R-1");
+            assertThat(fired.get(0).getWaitSeconds()).isEqualTo(120.0);
+            // three quick answers push the slow ones out of the window: p90 10 s, resolved
+            for (int i = 1; i <= 3; i++) {
+                h.send(created("Q" + i, now), touch("Q" + i, now.plusSeconds(10)));
+            }
+            List<Alert> later = h.alerts().stream().filter(a -> a.getRule().equals(SlaAlertProcessor.DEGRADED)).toList();
+            assertThat(later).hasSize(1);
+            assertThat(later.get(0).getStatus()).isEqualTo("resolved");
         }
     }
 }
