@@ -148,18 +148,25 @@ public final class WriteBehindStore<V> implements KeyValueStore<String, byte[]>,
         dirty.add(key);
     }
 
-    /** Writes every modified value to the underlying store; forgets clean values when too many are held. */
+    /**
+     * Writes every modified value to the underlying store in one batch (a deletion for an emptied value); forgets
+     * clean values when too many are held.
+     */
     public void flushPending() {
-        for (String key : dirty) {
-            V v = values.get(key);
-            if (v == null || codec.isEmpty(v)) {
-                inner.delete(key);
-                values.remove(key);
-            } else {
-                inner.put(key, codec.encode(v));
+        if (!dirty.isEmpty()) {
+            List<KeyValue<String, byte[]>> batch = new java.util.ArrayList<>(dirty.size());
+            for (String key : dirty) {
+                V v = values.get(key);
+                if (v == null || codec.isEmpty(v)) {
+                    batch.add(KeyValue.pair(key, null));
+                    values.remove(key);
+                } else {
+                    batch.add(KeyValue.pair(key, codec.encode(v)));
+                }
             }
+            inner.putAll(batch);
+            dirty.clear();
         }
-        dirty.clear();
         if (values.size() > maxEntries) {
             values.clear();
             complete = false;
