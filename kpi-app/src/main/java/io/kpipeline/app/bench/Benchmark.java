@@ -134,8 +134,7 @@ public final class Benchmark {
     }
 
     private double produce(String bootstrap, List<ProducerRecord<byte[], byte[]>> records, String topic) {
-        Map<String, Object> config = Map.of("bootstrap.servers", bootstrap, "acks", "all", "enable.idempotence", true,
-                "compression.type", "lz4", "linger.ms", 20, "batch.size", 256 * 1024, "buffer.memory", 128L * 1024 * 1024);
+        Map<String, Object> config = io.kpipeline.connectors.kafka.ProducerTuning.bulk(Map.of("bootstrap.servers", bootstrap));
         long start = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (ProducerRecord<byte[], byte[]> r : records) {
