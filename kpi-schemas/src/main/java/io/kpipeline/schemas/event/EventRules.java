@@ -20,6 +20,11 @@ import java.util.regex.Pattern;
 public final class EventRules {
     private static final Pattern PERIOD = Pattern.compile("\\d{4}-(0[1-9]|1[0-2]|Q[1-4])");
     private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+    /** No sales amount reaches this; beyond it a value is a typo or an attack on decimal arithmetic. */
+    private static final BigDecimal MAX_AMOUNT = new BigDecimal("1e15");
+    private static final int MAX_SCALE = 8;
+    /** An event stamped further ahead than this is bad input: it would drag stream time, and the horizon, with it. */
+    private static final java.time.Duration MAX_FUTURE = java.time.Duration.ofDays(7);
 
     private EventRules() {
     }
@@ -28,6 +33,10 @@ public final class EventRules {
     public static void check(CrmEvent event) {
         if (event.getEventId() == null || event.getEventId().isBlank()) {
             throw new InvalidEventException("MISSING_FIELD", "missing required field 'eventId'");
+        }
+        if (event.getOccurredAt().isAfter(java.time.Instant.now().plus(MAX_FUTURE))) {
+            throw new InvalidEventException("INVALID_FIELD", "occurredAt " + event.getOccurredAt() + " is more than "
+                    + MAX_FUTURE.toDays() + " days in the future");
         }
         Object p = event.getPayload();
         String t = event.getType().name();
@@ -78,6 +87,10 @@ public final class EventRules {
         }
         if (value.signum() < 0) {
             throw new InvalidEventException("NEGATIVE_AMOUNT", type + "." + field + ": negative amount " + text);
+        }
+        if (value.compareTo(MAX_AMOUNT) >= 0 || value.stripTrailingZeros().scale() > MAX_SCALE) {
+            throw new InvalidEventException("INVALID_FIELD", type + "." + field + ": amount out of range (below "
+                    + MAX_AMOUNT.toPlainString() + ", at most " + MAX_SCALE + " decimals): " + text);
         }
         return value;
     }

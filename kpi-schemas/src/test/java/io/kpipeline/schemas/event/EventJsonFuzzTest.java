@@ -1,0 +1,71 @@
+package io.kpipeline.schemas.event;
+
+import io.kpipeline.avro.CrmEvent;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Combinators;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Mutated event lines never crash the parser: each one is either a valid event that survives the round trip or a
+ * rejection with a reason code. (A crash would be a stack trace for the user and a lost line.)
+ */
+class EventJsonFuzzTest {
+    static final List<String> SEEDS = List.of(
+            "{\"eventId\":\"e-1\",\"type\":\"LeadCreated\",\"occurredAt\":\"2026-11-02T09:00:00Z\",\"leadId\":\"L-1\",\"repId\":\"R-7\",\"source\":\"inbound-web\"}",
+            "{\"eventId\":\"e-5\",\"type\":\"DealCreated\",\"occurredAt\":\"2026-11-03T10:05:00Z\",\"dealId\":\"D-1\",\"stage\":\"discovery\",\"amount\":\"24000.00\",\"currency\":\"EUR\",\"contractMonths\":24,\"expectedCloseDate\":\"2026-12-01\"}",
+            "{\"eventId\":\"e-9\",\"type\":\"SpendRecorded\",\"occurredAt\":\"2026-11-01T00:00:00Z\",\"spendId\":\"S-1\",\"category\":\"MARKETING\",\"amount\":\"300.00\",\"periodStart\":\"2026-11-01\",\"periodEnd\":\"2026-11-30\"}",
+            "{\"eventId\":\"e-2\",\"type\":\"TouchpointLogged\",\"occurredAt\":\"2026-11-02T09:03:30Z\",\"touchpointId\":\"tp-1\",\"leadId\":\"L-1\",\"channel\":\"CALL\",\"outcome\":\"POSITIVE\"}",
+            "{\"eventId\":\"e-7\",\"type\":\"TargetSet\",\"occurredAt\":\"2026-11-01T00:00:00Z\",\"targetId\":\"T-1\",\"period\":\"2026-Q4\",\"metric\":\"revenue\",\"value\":\"1e3\"}");
+    static final List<String> NASTY = List.of("", "null", "-1", "1e999999999", "99999999999999999999", "\"\"", "[]", "{}", "\"\\u0000\"",
+            "\"2026-02-30\"", "\"9999-12-31T23:59:59Z\"", "\"-1e-999999999\"", "true", "\"NaN\"", "0.0000001", "\"2026-11\"", "\"2026-Q9\"");
+
+    @Provide
+    Arbitrary<String> mutated() {
+        Arbitrary<String> seed = Arbitraries.of(SEEDS);
+        Arbitrary<Integer> position = Arbitraries.integers().between(0, 400);
+        Arbitrary<String> insert = Arbitraries.oneOf(Arbitraries.of(NASTY), Arbitraries.strings().ofMaxLength(6));
+        Arbitrary<Integer> cut = Arbitraries.integers().between(0, 8);
+        return Combinators.combine(seed, position, insert, cut).as((s, p, ins, c) -> {
+            int at = Math.min(p, s.length());
+            return s.substring(0, at) + ins + s.substring(Math.min(s.length(), at + c));
+        });
+    }
+
+    @Provide
+    Arbitrary<String> fieldSwapped() {
+        return Combinators.combine(Arbitraries.of(SEEDS), Arbitraries.of("amount", "occurredAt", "contractMonths", "periodEnd", "value",
+                "expectedCloseDate", "eventId", "type", "channel", "leadId"), Arbitraries.of(NASTY))
+                .as((s, field, value) -> s.replaceFirst("\"" + field + "\":(\"[^\"]*\"|[^,}]*)", "\"" + field + "\":" + (value.isEmpty() ? "\"\"" : value)));
+    }
+
+    @Property(tries = 3000)
+    void mutatedLinesParseOrAreRejectedWithAReason(@ForAll("mutated") String line) {
+        check(line);
+    }
+
+    @Property(tries = 2000)
+    void nastyFieldValuesParseOrAreRejectedWithAReason(@ForAll("fieldSwapped") String line) {
+        check(line);
+    }
+
+    private static void check(String line) {
+        CrmEvent event;
+        try {
+            event = EventJson.parse(line);
+        } catch (InvalidEventException e) {
+            assertThat(e.reasonCode()).isNotBlank();
+            assertThat(e.getMessage()).isNotBlank();
+            return;
+        }
+        assertThat(event.getOccurredAt()).isBefore(java.time.Instant.now().plus(java.time.Duration.ofDays(8)));
+        // a valid event writes back to JSON that parses to the same event
+        assertThat(EventJson.parse(EventJson.write(event))).isEqualTo(event);
+    }
+}
