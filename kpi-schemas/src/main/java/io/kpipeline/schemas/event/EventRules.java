@@ -24,7 +24,7 @@ public final class EventRules {
     private static final BigDecimal MAX_AMOUNT = new BigDecimal("1e15");
     private static final int MAX_SCALE = 8;
     /** An event stamped further ahead than this is bad input: it would drag stream time, and the horizon, with it. */
-    private static final java.time.Duration MAX_FUTURE = java.time.Duration.ofDays(7);
+    private static final java.time.Duration MAX_FUTURE = java.time.Duration.ofDays(366);
 
     private EventRules() {
     }
