@@ -50,6 +50,7 @@ import java.util.Set;
  * publishes the KPI points of changed series to {@code kpi-updates}.
  */
 final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Object> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KpiEngineProcessor.class);
     private static final String STREAM_TIME = "stream-time";
     private EngineSettings settings;
     private final EngineCounters counters;
@@ -99,6 +100,18 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
             context.forward(record.withKey(event.getEventId()).withValue(deadLetter(event, e)));
             return;
         }
+        try {
+            apply(record, event);
+        } catch (RuntimeException e) {
+            // A bug must not turn one event into a poison pill that stops every partition behind it.
+            LOG.error("could not apply event {} ({}); sent to the dead-letter topic", event.getEventId(), e.toString());
+            counters.rejected("PROCESSING_ERROR");
+            context.forward(record.withKey(event.getEventId()).withValue(deadLetter(event,
+                    new InvalidEventException("PROCESSING_ERROR", "could not be applied: " + e))));
+        }
+    }
+
+    private void apply(Record<String, CrmEvent> record, CrmEvent event) {
         String entity = EntityKey.of(event);
         entities.clearCache();
         if (!entities.append(entity, event)) {
