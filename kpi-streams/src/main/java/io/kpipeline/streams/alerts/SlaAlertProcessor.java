@@ -37,6 +37,7 @@ public final class SlaAlertProcessor implements Processor<String, CrmEvent, Stri
     public static final String ALERTS_STORE = "alerts";
     public static final String REPS_STORE = "alert-rep-responses";
     private static final Duration TICK = Duration.ofMillis(200);
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SlaAlertProcessor.class);
 
     private final EngineSettings settings;
     private final AlertSettings alerting;
@@ -65,7 +66,15 @@ public final class SlaAlertProcessor implements Processor<String, CrmEvent, Stri
 
     @Override
     public void process(Record<String, CrmEvent> record) {
-        CrmEvent e = record.value();
+        try {
+            track(record.value());
+        } catch (RuntimeException ex) {
+            // alerting must never stop the KPIs that share this task
+            LOG.error("alerting skipped event {}: {}", record.value().getEventId(), ex.toString());
+        }
+    }
+
+    private void track(CrmEvent e) {
         Object p = e.getPayload();
         long at = e.getOccurredAt().toEpochMilli();
         if (p instanceof LeadCreated c) {
