@@ -74,6 +74,37 @@ class PipelineIT {
         }
     }
 
+    @Test
+    @Timeout(180)
+    void canonicalWebhookNeedsItsTokenAndAcknowledgesWhatItKept() throws Exception {
+        KpiConfig config = config(dir, "kpi-webhook-it", List.of("webhook-token=t0ken"));
+        try (Pipeline p = new Pipeline(config).start()) {
+            awaitUp(p);
+            String body = "[{\"eventId\":\"w1\",\"type\":\"LeadCreated\",\"occurredAt\":\"2026-11-20T10:00:00Z\",\"leadId\":\"W-1\",\"source\":\"web\"},"
+                    + "{\"eventId\":\"w2\",\"type\":\"LeadCreated\",\"leadId\":\"W-2\"}]";
+            HttpResponse<String> unauthorized = post(p, body, "Bearer wrong");
+            assertThat(unauthorized.statusCode()).isEqualTo(401);
+            assertThat(JSON.readTree(unauthorized.body()).get("error").asText()).contains("token");
+            HttpResponse<String> ok = post(p, body, "Bearer t0ken");
+            assertThat(ok.statusCode()).isEqualTo(200);
+            JsonNode answer = JSON.readTree(ok.body());
+            assertThat(answer.get("accepted").asInt()).isEqualTo(1);
+            assertThat(answer.get("rejected").get(0).get("reasonCode").asText()).isEqualTo("MISSING_FIELD");
+            // a redelivery of the same events changes nothing
+            post(p, body, "Bearer t0ken");
+            JsonNode leads = awaitValue(p, "/api/kpis/leads_created?dimension=source&key=web&grain=month&from=2026-11&to=2026-11");
+            Thread.sleep(1000);
+            leads = get(p, "/api/kpis/leads_created?dimension=source&key=web&grain=month&from=2026-11&to=2026-11");
+            assertThat(leads.get("points").get(0).get("value").asInt()).isEqualTo(1);
+            assertThat(post(p, "not json", "Bearer t0ken").statusCode()).isEqualTo(400);
+        }
+    }
+
+    static HttpResponse<String> post(Pipeline p, String body, String auth) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + p.httpPort() + "/webhooks/events"))
+                .header("Authorization", auth).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** A pipeline on free ports in {@code dir}, with short commit and publish intervals. */
     static KpiConfig config(Path dir, String applicationId, List<String> sets) throws Exception {
         Map<String, String> flags = Map.of("data-dir", dir.resolve("data").toString(), "port", String.valueOf(freePort()),

@@ -54,6 +54,8 @@ public final class KpiConfig {
         DEFAULTS.put("publish-interval", "PT1S");
         DEFAULTS.put("commit-interval", "PT0.2S");
         DEFAULTS.put("cache-max-bytes", "67108864");
+        DEFAULTS.put("webhook-token", "");
+        DEFAULTS.put("webhook-max-bytes", "10485760");
     }
 
     private static final List<String> PREFIXES = List.of("lead-response-sla.source.", "lead-response-sla.segment.");
@@ -130,6 +132,7 @@ public final class KpiConfig {
         }
         integer("rep-degraded-leads");
         longValue("cache-max-bytes");
+        longValue("webhook-max-bytes");
         zone();
         for (String key : values.keySet()) {
             if (key.startsWith("lead-response-sla") || key.endsWith("-horizon") || key.endsWith("-interval")

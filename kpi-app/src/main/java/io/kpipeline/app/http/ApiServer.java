@@ -33,7 +33,7 @@ public final class ApiServer implements AutoCloseable {
     private final PrometheusMeterRegistry metrics;
 
     /** What the API serves; suppliers answer null while the stream processors are not ready. */
-    public record Services(ObjectNode config, Supplier<KpiQuery> query, Supplier<ReadOnlyKeyValueStore<String, byte[]>> alerts,
+    public record Services(ObjectNode config, CanonicalWebhook webhook, Supplier<KpiQuery> query, Supplier<ReadOnlyKeyValueStore<String, byte[]>> alerts,
                            Supplier<Health> health, PrometheusMeterRegistry metrics, SseHub<KpiPoint> points, SseHub<Alert> alertHub) {
     }
 
@@ -51,6 +51,9 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             config.routes.get("/api/kpis", timed("catalogue", ctx -> json(ctx, KpiQuery.catalogue())));
             config.routes.get("/api/config", ctx -> json(ctx, s.config()));
+            if (s.webhook() != null) {
+                config.routes.post("/webhooks/events", timed("webhook_events", s.webhook()::handle));
+            }
             config.routes.get("/api/kpis/{id}", timed("points", ctx -> {
                 KpiQuery q = ready(s.query());
                 json(ctx, q.points(select(q, ctx)));

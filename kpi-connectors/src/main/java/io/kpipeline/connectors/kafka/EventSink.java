@@ -63,6 +63,18 @@ public final class EventSink implements AutoCloseable {
         return new ProducerRecord<>(eventTopic, EntityKey.of(event).getBytes(StandardCharsets.UTF_8), events.serialize(eventTopic, event));
     }
 
+    /** Sends events and returns once the broker has acknowledged every one (or throws naming the failure). */
+    public void sendDurably(java.util.List<CrmEvent> batch) throws InterruptedException, java.util.concurrent.ExecutionException {
+        java.util.List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> acks = new java.util.ArrayList<>();
+        for (CrmEvent e : batch) {
+            acks.add(producer.send(serialize(e), callback));
+        }
+        producer.flush();
+        for (var ack : acks) {
+            ack.get();
+        }
+    }
+
     /** Sends a record made by {@link #serialize}. */
     public void send(ProducerRecord<byte[], byte[]> record) {
         producer.send(record, callback);
