@@ -65,6 +65,9 @@ public final class JsonLinesImporter {
             boolean more = true;
             while (more) {
                 line = reader.readLine();
+                if (line != null && firstLine == 1 && batch.isEmpty() && line.startsWith("\uFEFF")) {
+                    line = line.substring(1); // a byte-order mark some editors write
+                }
                 if (line != null) {
                     bytes += line.length() + 1;
                     batch.add(line);

@@ -46,7 +46,8 @@ public final class EventJson {
         JsonNode node;
         try {
             node = MAPPER.readTree(line);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // Jackson reports some malformed numbers (an exponent overflow) as unchecked exceptions
             throw new InvalidEventException("INVALID_JSON", "invalid JSON: " + firstLine(e.getMessage()));
         }
         if (node == null || !node.isObject()) {

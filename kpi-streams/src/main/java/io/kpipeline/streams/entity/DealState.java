@@ -112,10 +112,18 @@ public record DealState(String dealId, Instant createdAt, String accountId, Stri
                     amountDay = calendar.day(at);
                 }
             } else if (p instanceof DealReopened r) {
+                if (outcome == null) {
+                    // reopening a deal that is open is a stage change at most
+                    if (!r.getStage().equals(stage)) {
+                        visits.add(new StageVisit(stage, enteredAt, max(enteredAt, at)));
+                        enteredAt = at;
+                    }
+                } else {
+                    enteredAt = at;
+                }
                 outcome = null;
                 closedAt = null;
                 stage = r.getStage();
-                enteredAt = at;
             }
         }
         if (outcome == null) {
