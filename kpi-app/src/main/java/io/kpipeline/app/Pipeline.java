@@ -119,7 +119,7 @@ public final class Pipeline implements AutoCloseable {
         CanonicalWebhook webhook = new CanonicalWebhook(webhookSink, config.get("webhook-token"), config.longValue("webhook-max-bytes"));
         api = new ApiServer(config.get("host"), config.integer("port"),
                 new ApiServer.Services(JsonNodeFactory.instance.objectNode().put("reportingCurrency", config.get("reporting-currency"))
-                        .put("businessTimeZone", config.zone().getId()), webhook, () -> query, () -> alertStore, this::health, metrics, pointHub, alertHub)).start();
+                        .put("businessTimeZone", config.zone().getId()), webhook, this::remoteOwner, () -> query, () -> alertStore, this::health, metrics, pointHub, alertHub)).start();
         resources.add(api);
         // closed before the HTTP server, so open event streams end while their responses still exist
         resources.add(pointHub);
@@ -234,6 +234,26 @@ public final class Pipeline implements AutoCloseable {
                 FunctionCounter.builder(name, n, java.util.concurrent.atomic.LongAdder::sum).tag(tag, value).register(metrics);
             }
         });
+    }
+
+    /**
+     * The instance that owns the KPI stores, as {@code host:port}, when it is another one; null when it is this one.
+     * The engine runs as a single task, so one instance holds every series and the others forward queries to it.
+     */
+    public String remoteOwner() {
+        try {
+            org.apache.kafka.streams.KeyQueryMetadata meta = streams.queryMetadataForKey(Stores.AGGREGATES, "",
+                    new org.apache.kafka.common.serialization.StringSerializer());
+            if (meta == null || meta.equals(org.apache.kafka.streams.KeyQueryMetadata.NOT_AVAILABLE)) {
+                throw new org.apache.kafka.streams.errors.InvalidStateStoreException("the owner of the KPI stores is not known yet");
+            }
+            org.apache.kafka.streams.state.HostInfo owner = meta.activeHost();
+            String self = config.get("host") + ":" + config.integer("port");
+            String ownerText = owner.host() + ":" + owner.port();
+            return ownerText.equals(self) ? null : ownerText;
+        } catch (IllegalStateException e) {
+            throw new org.apache.kafka.streams.errors.InvalidStateStoreException("streams not running: " + e.getMessage());
+        }
     }
 
     /** Per-component readiness; UP only when the stream processors run and their stores answer. */

@@ -33,7 +33,7 @@ public final class ApiServer implements AutoCloseable {
     private final PrometheusMeterRegistry metrics;
 
     /** What the API serves; suppliers answer null while the stream processors are not ready. */
-    public record Services(ObjectNode config, CanonicalWebhook webhook, Supplier<KpiQuery> query, Supplier<ReadOnlyKeyValueStore<String, byte[]>> alerts,
+    public record Services(ObjectNode config, CanonicalWebhook webhook, Supplier<String> remoteOwner, Supplier<KpiQuery> query, Supplier<ReadOnlyKeyValueStore<String, byte[]>> alerts,
                            Supplier<Health> health, PrometheusMeterRegistry metrics, SseHub<KpiPoint> points, SseHub<Alert> alertHub) {
     }
 
@@ -55,11 +55,18 @@ public final class ApiServer implements AutoCloseable {
                 config.routes.post("/webhooks/events", timed("webhook_events", s.webhook()::handle));
             }
             config.routes.get("/api/kpis/{id}", timed("points", ctx -> {
+                if (forwarded(ctx, s)) {
+                    return;
+                }
                 KpiQuery q = ready(s.query());
                 json(ctx, q.points(select(q, ctx)));
             }));
-            config.routes.get("/api/kpis/{id}/ranking", timed("ranking", ctx -> json(ctx, ready(s.query()).ranking(ctx.pathParam("id"),
-                    ctx.queryParam("dimension"), ctx.queryParam("grain"), ctx.queryParam("period"), ctx.queryParam("limit")))));
+            config.routes.get("/api/kpis/{id}/ranking", timed("ranking", ctx -> {
+                if (!forwarded(ctx, s)) {
+                    json(ctx, ready(s.query()).ranking(ctx.pathParam("id"), ctx.queryParam("dimension"), ctx.queryParam("grain"),
+                            ctx.queryParam("period"), ctx.queryParam("limit")));
+                }
+            }));
             // parameters are checked before the event stream opens, so a bad one is a plain 400
             config.routes.before("/api/kpis/{id}/stream", ctx -> select(ready(s.query()), ctx));
             config.routes.get("/api/kpis/{id}/stream", new EventStreamHandler(client -> streamKpi(client, ready(s.query()), s.points())));
@@ -69,8 +76,12 @@ public final class ApiServer implements AutoCloseable {
                 java.util.Set<String> ids = kpiList(client.ctx().queryParam("kpis"));
                 s.points().subscribe(client, p -> ids.contains(p.getKpi()) && p.getDimension().equals("company"), ApiServer::withKpi);
             }));
-            config.routes.get("/api/alerts", timed("alerts", ctx -> json(ctx, AlertQuery.list(ready(s.alerts()),
-                    ctx.queryParam("status"), ctx.queryParam("rep"), ctx.queryParam("team"), ctx.queryParam("rule")))));
+            config.routes.get("/api/alerts", timed("alerts", ctx -> {
+                if (!forwarded(ctx, s)) {
+                    json(ctx, AlertQuery.list(ready(s.alerts()), ctx.queryParam("status"), ctx.queryParam("rep"), ctx.queryParam("team"),
+                            ctx.queryParam("rule")));
+                }
+            }));
             config.routes.before("/api/alerts/stream", ctx -> AlertQuery.validate(ctx.queryParam("status"), ctx.queryParam("rule")));
             config.routes.get("/api/alerts/stream", new EventStreamHandler(client -> {
                 Context ctx = client.ctx();
@@ -94,6 +105,33 @@ public final class ApiServer implements AutoCloseable {
                 }
             });
         });
+    }
+
+    private static final java.net.http.HttpClient PEERS = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(java.time.Duration.ofSeconds(2)).build();
+    private static final String FORWARDED = "X-Kpi-Forwarded";
+
+    /**
+     * Answers from the instance that owns the KPI stores when that is another one (one hop at most: a forwarded
+     * request that lands on a non-owner, mid-rebalance, is a 503 to retry).
+     */
+    private static boolean forwarded(Context ctx, Services s) throws Exception {
+        if (s.remoteOwner() == null) {
+            return false;
+        }
+        String owner = s.remoteOwner().get();
+        if (owner == null) {
+            return false;
+        }
+        if (ctx.header(FORWARDED) != null) {
+            throw new InvalidStateStoreException("the KPI stores are moving between instances");
+        }
+        String query = ctx.queryString();
+        java.net.http.HttpResponse<byte[]> r = PEERS.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://" + owner + ctx.path() + (query == null ? "" : "?" + query)))
+                .header(FORWARDED, "1").timeout(java.time.Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        ctx.status(r.statusCode()).contentType("application/json").result(r.body());
+        return true;
     }
 
     private static KpiQuery.Selection select(KpiQuery q, Context ctx) {
