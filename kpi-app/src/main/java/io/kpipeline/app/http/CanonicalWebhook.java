@@ -22,8 +22,7 @@ import java.util.List;
  * reason and are listed in the answer; nothing valid is held back by them.
  */
 public final class CanonicalWebhook {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final EventSink sink;
     private final String token;
     private final long maxBytes;
@@ -49,9 +48,9 @@ public final class CanonicalWebhook {
         }
         JsonNode root;
         try {
-            root = JSON.readTree(body);
-        } catch (Exception e) {
-            throw new QueryException(400, "body is not JSON: " + firstLine(e.getMessage()));
+            root = EventJson.readTree(body);
+        } catch (InvalidEventException e) {
+            throw new QueryException(400, "body is not JSON: " + e.getMessage());
         }
         if (root == null || !(root.isObject() || root.isArray())) {
             throw new QueryException(400, "body must be one event object or an array of them");
@@ -79,9 +78,5 @@ public final class CanonicalWebhook {
         ObjectNode answer = JSON.createObjectNode().put("accepted", valid.size());
         answer.set("rejected", rejected);
         ctx.status(valid.isEmpty() && !rejected.isEmpty() ? 400 : 200).contentType("application/json").result(answer.toString());
-    }
-
-    private static String firstLine(String s) {
-        return s == null ? "unreadable" : s.lines().findFirst().orElse(s);
     }
 }

@@ -43,17 +43,21 @@ public final class EventJson {
 
     /** Parses and validates one JSON line; throws {@link InvalidEventException} naming what is wrong. */
     public static CrmEvent parse(String line) {
-        JsonNode node;
-        try {
-            node = MAPPER.readTree(line);
-        } catch (IOException | RuntimeException e) {
-            // Jackson reports some malformed numbers (an exponent overflow) as unchecked exceptions
-            throw new InvalidEventException("INVALID_JSON", "invalid JSON: " + firstLine(e.getMessage()));
-        }
+        JsonNode node = readTree(line.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         if (node == null || !node.isObject()) {
             throw new InvalidEventException("INVALID_JSON", "invalid JSON: expected one object per line");
         }
         return fromTree((ObjectNode) node);
+    }
+
+    /** JSON as this class reads it (decimals kept exact); throws {@link InvalidEventException} when it is not JSON. */
+    public static JsonNode readTree(byte[] json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (IOException | RuntimeException e) {
+            // Jackson reports some malformed numbers (an exponent overflow) as unchecked exceptions
+            throw new InvalidEventException("INVALID_JSON", "invalid JSON: " + firstLine(e.getMessage()));
+        }
     }
 
     /** Validates an already-parsed JSON object (webhooks hand these over). */
