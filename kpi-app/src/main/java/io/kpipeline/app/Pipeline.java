@@ -11,6 +11,7 @@ import io.kpipeline.schemas.registry.KafkaSchemaLog;
 import io.kpipeline.schemas.registry.RestSchemaRegistryClient;
 import io.kpipeline.schemas.registry.SchemaRegistryClient;
 import io.kpipeline.schemas.registry.SchemaRegistryCore;
+import io.kpipeline.streams.config.EngineSettings;
 import io.kpipeline.streams.query.KpiQuery;
 import io.kpipeline.streams.query.RollupSeriesReader;
 import io.kpipeline.streams.query.StoreSeriesReader;
@@ -144,7 +145,9 @@ public final class Pipeline implements AutoCloseable {
         p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
         AlertSettings alerting = new AlertSettings(config.duration("lead-response-escalation"), config.duration("alerting-horizon"),
                 config.integer("rep-degraded-leads"), config.duration("rep-degraded-p90"));
-        var topology = KpiTopology.build(TopicNames.DEFAULT, registry, config.engineSettings(), counters,
+        // read once: it parses the rates file, and the state listener below runs on every rebalance
+        EngineSettings settings = config.engineSettings();
+        var topology = KpiTopology.build(TopicNames.DEFAULT, registry, settings, counters,
                 config.duration("publish-interval"), alerting, alertCounters);
         streams = new KafkaStreams(topology, p);
         streams.setUncaughtExceptionHandler(e -> {
@@ -154,7 +157,7 @@ public final class Pipeline implements AutoCloseable {
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
                 query = new KpiQuery(new RollupSeriesReader(new StoreSeriesReader(localStore(Stores.AGGREGATES), localStore(Stores.HISTOGRAMS))),
-                        config.engineSettings().calendar(), Clock.systemUTC());
+                        settings.calendar(), Clock.systemUTC());
                 alertStore = localStore(SlaAlertProcessor.ALERTS_STORE);
             }
         });
@@ -301,9 +304,5 @@ public final class Pipeline implements AutoCloseable {
             }
         }
         resources.clear();
-    }
-
-    static Map<String, String> none() {
-        return new HashMap<>();
     }
 }

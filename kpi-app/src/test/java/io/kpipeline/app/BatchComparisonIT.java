@@ -89,10 +89,7 @@ class BatchComparisonIT {
     }
 
     static Double value(Pipeline p, String kpi, String dim, String key, String month) throws Exception {
-        String q = "/api/kpis/" + kpi + "?grain=month&from=" + month + "&to=" + month + "&dimension=" + dim
-                + (key == null ? "" : "&key=" + java.net.URLEncoder.encode(key, java.nio.charset.StandardCharsets.UTF_8));
-        JsonNode v = PipelineIT.get(p, q).get("points").get(0).get("value");
-        return v == null || v.isNull() ? null : v.asDouble();
+        return PipelineIT.monthValue(p.httpPort(), kpi, dim, key, month);
     }
 
     /** The contract's rules, applied to the whole file at once. */

@@ -85,15 +85,15 @@ class CrashRecoveryIT {
             Thread.sleep(1500); // the next commit makes it visible
             for (String month : List.of("2026-06", "2026-07", "2026-08")) {
                 for (var e : batch.revenueByRep.getOrDefault(month, Map.of()).entrySet()) {
-                    assertThat(value(http, "revenue", "rep", e.getKey(), month)).as("revenue %s %s", e.getKey(), month)
+                    assertThat(PipelineIT.monthValue(http, "revenue", "rep", e.getKey(), month)).as("revenue %s %s", e.getKey(), month)
                             .isCloseTo(e.getValue().doubleValue(), within(0.005));
                 }
                 for (var e : batch.leadsBySource.getOrDefault(month, Map.of()).entrySet()) {
-                    assertThat(value(http, "leads_created", "source", e.getKey(), month)).as("leads %s %s", e.getKey(), month)
+                    assertThat(PipelineIT.monthValue(http, "leads_created", "source", e.getKey(), month)).as("leads %s %s", e.getKey(), month)
                             .isEqualTo(e.getValue().doubleValue());
                 }
                 long won = batch.won.getOrDefault(month, 0L), lost = batch.lost.getOrDefault(month, 0L);
-                assertThat(value(http, "win_rate", "company", null, month)).as("win rate %s", month).isCloseTo((double) won / (won + lost), within(1e-9));
+                assertThat(PipelineIT.monthValue(http, "win_rate", "company", null, month)).as("win rate %s", month).isCloseTo((double) won / (won + lost), within(1e-9));
             }
         } finally {
             second.destroy();
@@ -128,17 +128,5 @@ class CrashRecoveryIT {
         return JSON.readTree(r.body());
     }
 
-    private static JsonNode get(int http, String path) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + http + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return JSON.readTree(r.body());
-    }
 
-    private static Double value(int http, String kpi, String dim, String key, String month) throws Exception {
-        String q = "/api/kpis/" + kpi + "?grain=month&from=" + month + "&to=" + month + "&dimension=" + dim
-                + (key == null ? "" : "&key=" + java.net.URLEncoder.encode(key, java.nio.charset.StandardCharsets.UTF_8));
-        JsonNode v = get(http, q).get("points").get(0).get("value");
-        return v == null || v.isNull() ? null : v.asDouble();
-    }
 }

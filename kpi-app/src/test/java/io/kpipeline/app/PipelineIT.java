@@ -105,6 +105,14 @@ class PipelineIT {
                 .header("Authorization", auth).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The value of a KPI's month point, or null. */
+    static Double monthValue(int port, String kpi, String dim, String key, String month) throws Exception {
+        String q = "/api/kpis/" + kpi + "?grain=month&from=" + month + "&to=" + month + "&dimension=" + dim
+                + (key == null ? "" : "&key=" + java.net.URLEncoder.encode(key, java.nio.charset.StandardCharsets.UTF_8));
+        JsonNode v = get(port, q).get("points").get(0).get("value");
+        return v == null || v.isNull() ? null : v.asDouble();
+    }
+
     /** A pipeline on free ports in {@code dir}, with short commit and publish intervals. */
     static KpiConfig config(Path dir, String applicationId, List<String> sets) throws Exception {
         Map<String, String> flags = Map.of("data-dir", dir.resolve("data").toString(), "port", String.valueOf(freePort()),
@@ -160,7 +168,12 @@ class PipelineIT {
     }
 
     static JsonNode get(Pipeline p, String path) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + p.httpPort() + path)).build(),
+        return get(p.httpPort(), path);
+    }
+
+    /** GET from the API on {@code port}; asserts 200. */
+    static JsonNode get(int port, String path) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return JSON.readTree(r.body());

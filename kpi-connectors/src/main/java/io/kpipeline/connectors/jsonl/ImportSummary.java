@@ -8,7 +8,6 @@ public final class ImportSummary {
     long lines;
     long sent;
     long acked;
-    long failed;
     final Map<String, Long> rejectedByReason = new TreeMap<>();
     final Map<String, String> firstExample = new TreeMap<>();
     String failure;

@@ -117,7 +117,6 @@ public final class JsonLinesImporter {
             parsers.shutdownNow();
         }
         summary.acked = sink.acked();
-        summary.failed = sink.failed();
         if (summary.failure == null && sink.firstFailure() != null) {
             summary.failure = "the broker did not acknowledge " + sink.failed() + " records: " + sink.firstFailure().getMessage();
         }

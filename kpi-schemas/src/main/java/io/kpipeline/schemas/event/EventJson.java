@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.EnumMap;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -43,7 +42,7 @@ public final class EventJson {
 
     /** Parses and validates one JSON line; throws {@link InvalidEventException} naming what is wrong. */
     public static CrmEvent parse(String line) {
-        JsonNode node = readTree(line.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        JsonNode node = read(() -> MAPPER.readTree(line));
         if (node == null || !node.isObject()) {
             throw new InvalidEventException("INVALID_JSON", "invalid JSON: expected one object per line");
         }
@@ -52,8 +51,16 @@ public final class EventJson {
 
     /** JSON as this class reads it (decimals kept exact); throws {@link InvalidEventException} when it is not JSON. */
     public static JsonNode readTree(byte[] json) {
+        return read(() -> MAPPER.readTree(json));
+    }
+
+    private interface JsonRead {
+        JsonNode read() throws IOException;
+    }
+
+    private static JsonNode read(JsonRead reader) {
         try {
-            return MAPPER.readTree(json);
+            return reader.read();
         } catch (IOException | RuntimeException e) {
             // Jackson reports some malformed numbers (an exponent overflow) as unchecked exceptions
             throw new InvalidEventException("INVALID_JSON", "invalid JSON: " + firstLine(e.getMessage()));
@@ -177,25 +184,11 @@ public final class EventJson {
         return out.toString();
     }
 
-    /** The JSON of an event as a tree, for APIs that embed it. */
-    public static ObjectNode tree(CrmEvent event) {
-        try {
-            return (ObjectNode) MAPPER.readTree(write(event));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     static String firstLine(String message) {
         if (message == null) {
             return "unreadable";
         }
         int nl = message.indexOf('\n');
         return nl < 0 ? message : message.substring(0, nl);
-    }
-
-    /** Iterates the field names of a payload type, for documentation and CSV headers. */
-    public static Iterator<Schema.Field> fields(EventType type) {
-        return PAYLOADS.get(type).getFields().iterator();
     }
 }

@@ -238,11 +238,6 @@ public final class WriteBehindStore<V> implements KeyValueStore<String, byte[]>,
         }
     }
 
-    /** Forgets a key in memory and in the store: it stays known to be absent. */
-    public void remove(String key) {
-        set(key, null);
-    }
-
     @Override
     public byte[] get(String key) {
         return inner.get(key);
