@@ -19,7 +19,7 @@ import io.kpipeline.streams.topology.EngineCounters;
 import io.kpipeline.streams.topology.KpiTopology;
 import io.kpipeline.streams.topology.Stores;
 import io.kpipeline.streams.topology.TopicNames;
-import io.kpipeline.app.http.CanonicalWebhook;
+import io.kpipeline.app.http.Webhooks;
 import io.kpipeline.app.http.LiveFeed;
 import io.kpipeline.connectors.kafka.EventSink;
 import io.kpipeline.app.http.SseHub;
@@ -117,10 +117,10 @@ public final class Pipeline implements AutoCloseable {
         resources.add(new LiveFeed(bootstrap, registry, pointHub, alertHub, ms -> delivery.record(ms / 1000.0)).start());
         EventSink webhookSink = new EventSink(Map.of("bootstrap.servers", bootstrap), registry, "crm-events", "crm-events-dlq");
         resources.add(webhookSink);
-        CanonicalWebhook webhook = new CanonicalWebhook(webhookSink, config.get("webhook-token"), config.longValue("webhook-max-bytes"));
+        var webhooks = Webhooks.from(config, webhookSink, metrics);
         api = new ApiServer(config.get("host"), config.integer("port"),
                 new ApiServer.Services(JsonNodeFactory.instance.objectNode().put("reportingCurrency", config.get("reporting-currency"))
-                        .put("businessTimeZone", config.zone().getId()), webhook, this::remoteOwner, () -> query, () -> alertStore, this::health, metrics, pointHub, alertHub)).start();
+                        .put("businessTimeZone", config.zone().getId()), webhooks, this::remoteOwner, () -> query, () -> alertStore, this::health, metrics, pointHub, alertHub)).start();
         resources.add(api);
         // closed before the HTTP server, so open event streams end while their responses still exist
         resources.add(pointHub);

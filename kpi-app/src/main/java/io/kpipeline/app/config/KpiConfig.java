@@ -56,6 +56,13 @@ public final class KpiConfig {
         DEFAULTS.put("cache-max-bytes", "67108864");
         DEFAULTS.put("webhook-token", "");
         DEFAULTS.put("webhook-max-bytes", "10485760");
+        DEFAULTS.put("webhook-public-url", "");
+        DEFAULTS.put("crm-mapping", "");
+        DEFAULTS.put("hubspot-client-secret", "");
+        DEFAULTS.put("hubspot-max-age", "PT5M");
+        DEFAULTS.put("pipedrive-user", "");
+        DEFAULTS.put("pipedrive-password", "");
+        DEFAULTS.put("salesforce-organization-id", "");
     }
 
     private static final List<String> PREFIXES = List.of("lead-response-sla.source.", "lead-response-sla.segment.");
@@ -136,7 +143,7 @@ public final class KpiConfig {
         zone();
         for (String key : values.keySet()) {
             if (key.startsWith("lead-response-sla") || key.endsWith("-horizon") || key.endsWith("-interval")
-                    || key.equals("lead-response-escalation") || key.equals("rep-degraded-p90")) {
+                    || key.equals("lead-response-escalation") || key.equals("rep-degraded-p90") || key.equals("hubspot-max-age")) {
                 duration(key);
             }
         }
@@ -144,6 +151,17 @@ public final class KpiConfig {
             throw new ConfigException("reporting-currency: '" + get("reporting-currency") + "' is not an ISO-4217 code");
         }
         fxRates();
+        crmMapping();
+    }
+
+    /** The CRM webhook mapping: the shipped defaults with the {@code crm-mapping} file, if any, laid over them. */
+    public io.kpipeline.connectors.crm.CrmMapping crmMapping() {
+        String file = get("crm-mapping");
+        try {
+            return io.kpipeline.connectors.crm.CrmMapping.load(file.isBlank() ? null : Path.of(file));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("crm-mapping: " + e.getMessage());
+        }
     }
 
     public String get(String key) {

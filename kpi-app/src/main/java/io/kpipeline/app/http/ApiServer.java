@@ -33,7 +33,7 @@ public final class ApiServer implements AutoCloseable {
     private final PrometheusMeterRegistry metrics;
 
     /** What the API serves; suppliers answer null while the stream processors are not ready. */
-    public record Services(ObjectNode config, CanonicalWebhook webhook, Supplier<String> remoteOwner, Supplier<KpiQuery> query, Supplier<ReadOnlyKeyValueStore<String, byte[]>> alerts,
+    public record Services(ObjectNode config, java.util.Map<String, Handler> webhooks, Supplier<String> remoteOwner, Supplier<KpiQuery> query, Supplier<ReadOnlyKeyValueStore<String, byte[]>> alerts,
                            Supplier<Health> health, PrometheusMeterRegistry metrics, SseHub<KpiPoint> points, SseHub<Alert> alertHub) {
     }
 
@@ -51,9 +51,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             config.routes.get("/api/kpis", timed("catalogue", ctx -> json(ctx, KpiQuery.catalogue())));
             config.routes.get("/api/config", ctx -> json(ctx, s.config()));
-            if (s.webhook() != null) {
-                config.routes.post("/webhooks/events", timed("webhook_events", s.webhook()::handle));
-            }
+            s.webhooks().forEach((path, handler) -> config.routes.post(path, timed(path.substring(1).replace('/', '_'), handler)));
             config.routes.get("/api/kpis/{id}", timed("points", ctx -> {
                 if (forwarded(ctx, s)) {
                     return;

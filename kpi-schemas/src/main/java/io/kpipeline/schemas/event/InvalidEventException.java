@@ -9,7 +9,10 @@ public final class InvalidEventException extends RuntimeException {
         this.reasonCode = reasonCode;
     }
 
-    /** One of {@code INVALID_JSON, UNKNOWN_TYPE, MISSING_FIELD, INVALID_FIELD, NEGATIVE_AMOUNT, INVALID_AVRO, TOO_LATE, NO_FX_RATE}. */
+    /**
+     * One of {@code INVALID_JSON, UNKNOWN_TYPE, MISSING_FIELD, INVALID_FIELD, NEGATIVE_AMOUNT, INVALID_AVRO, TOO_LATE,
+     * NO_FX_RATE}, or for CRM input the connectors cannot map: {@code UNMAPPED_EVENT, UNMAPPED_FIELD, UNMAPPED_STAGE}.
+     */
     public String reasonCode() {
         return reasonCode;
     }

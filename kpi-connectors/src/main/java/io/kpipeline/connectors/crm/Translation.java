@@ -1,0 +1,59 @@
+package io.kpipeline.connectors.crm;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kpipeline.avro.CrmEvent;
+import io.kpipeline.schemas.event.EventJson;
+import io.kpipeline.schemas.event.InvalidEventException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * What one CRM delivery translates to: canonical events (each checked against the event contract), items that
+ * cannot be translated (each with its reason and raw text, for the dead-letter topic), and items that are
+ * understood but carry nothing the KPIs use (counted, not forwarded).
+ */
+public final class Translation {
+    /** An item of the delivery that became no event, and why; {@code index} is its place in the delivery. */
+    public record Rejected(int index, InvalidEventException reason, byte[] raw) {
+    }
+
+    private final List<CrmEvent> events = new ArrayList<>();
+    private final List<Rejected> rejected = new ArrayList<>();
+    private int ignored;
+
+    /** Adds a canonical event as JSON; one that breaks the contract is rejected with the item it came from. */
+    public void add(ObjectNode event, int index, String raw) {
+        try {
+            events.add(EventJson.fromTree(event));
+        } catch (InvalidEventException e) {
+            reject(index, e, raw);
+        }
+    }
+
+    public void reject(int index, InvalidEventException reason, String raw) {
+        rejected.add(new Rejected(index, reason, raw.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    public void reject(int index, String code, String message, String raw) {
+        reject(index, new InvalidEventException(code, message), raw);
+    }
+
+    public void ignore() {
+        ignored++;
+    }
+
+    public List<CrmEvent> events() {
+        return Collections.unmodifiableList(events);
+    }
+
+    public List<Rejected> rejected() {
+        return Collections.unmodifiableList(rejected);
+    }
+
+    public int ignored() {
+        return ignored;
+    }
+}
