@@ -2,8 +2,8 @@ package io.kpipeline.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kpipeline.app.config.KpiConfig;
-import io.kpipeline.connectors.jsonl.ImportSummary;
-import io.kpipeline.connectors.jsonl.JsonLinesImporter;
+import io.kpipeline.connectors.importer.ImportSummary;
+import io.kpipeline.connectors.importer.JsonLinesImporter;
 import io.kpipeline.connectors.kafka.EventSink;
 import io.kpipeline.connectors.simulate.CrmSimulator;
 import io.kpipeline.schemas.event.EventJson;

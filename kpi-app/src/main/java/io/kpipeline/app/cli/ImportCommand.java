@@ -1,8 +1,10 @@
 package io.kpipeline.app.cli;
 
 import io.kpipeline.app.config.KpiConfig;
-import io.kpipeline.connectors.jsonl.ImportSummary;
-import io.kpipeline.connectors.jsonl.JsonLinesImporter;
+import io.kpipeline.connectors.importer.ImportSummary;
+import io.kpipeline.connectors.importer.JsonLinesImporter;
+import io.kpipeline.connectors.importer.CsvImporter;
+import io.kpipeline.connectors.csv.CsvMapping;
 import io.kpipeline.connectors.kafka.EventSink;
 import io.kpipeline.schemas.registry.RestSchemaRegistryClient;
 import org.apache.kafka.clients.admin.Admin;
@@ -16,15 +18,26 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
-/** {@code kpi import FILE.jsonl}: canonical events into the running pipeline, bad lines to the dead-letter topic. */
+/**
+ * {@code kpi import FILE.jsonl} (canonical events) or {@code kpi import --format csv --mapping MAPPING.yaml FILE.csv}
+ * (a CRM export): events into the running pipeline, bad lines to the dead-letter topic.
+ */
 @Command(name = "import", mixinStandardHelpOptions = true,
-        description = "Send canonical events (JSON Lines) to the pipeline; invalid lines go to crm-events-dlq.")
+        description = "Send canonical events (JSON Lines) or a CRM export (CSV with a mapping) to the pipeline; invalid lines go to crm-events-dlq.")
 public final class ImportCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Parameters(paramLabel = "FILE.jsonl", description = "one canonical event (JSON) a line")
+    @Parameters(paramLabel = "FILE", description = "FILE.jsonl: one canonical event (JSON) a line; FILE.csv: a CRM export (with --mapping)")
     Path file;
+
+    @picocli.CommandLine.Option(names = "--format", paramLabel = "jsonl|csv",
+            description = "the file's format (default: csv for a .csv file, else jsonl)")
+    String format;
+
+    @picocli.CommandLine.Option(names = "--mapping", paramLabel = "MAPPING.yaml",
+            description = "for CSV: which canonical events each row makes (see the README's CSV section)")
+    Path mapping;
 
     @picocli.CommandLine.Option(names = "--compare-raw",
             description = "benchmark: after the import, send the file's lines as raw bytes with a plain producer and compare rates")
@@ -37,12 +50,28 @@ public final class ImportCommand implements Callable<Integer> {
             System.err.println("kpi: cannot read " + file);
             return 2;
         }
+        String fmt = format != null ? format : file.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv") ? "csv" : "jsonl";
+        if (!fmt.equals("csv") && !fmt.equals("jsonl")) {
+            throw new io.kpipeline.app.config.ConfigException("--format: '" + fmt + "' is not jsonl or csv");
+        }
+        CsvMapping csvMapping = null;
+        if (fmt.equals("csv")) {
+            if (mapping == null) {
+                throw new io.kpipeline.app.config.ConfigException("a CSV import needs --mapping MAPPING.yaml: which events each row makes");
+            }
+            try {
+                csvMapping = CsvMapping.load(mapping);
+            } catch (IllegalArgumentException e) {
+                throw new io.kpipeline.app.config.ConfigException(e.getMessage());
+            }
+        }
         Endpoints ep = Endpoints.of(config);
         ep.requireReachable();
         try (EventSink sink = new EventSink(Map.of("bootstrap.servers", ep.bootstrap()),
                 new RestSchemaRegistryClient(ep.registryUrl(), null), "crm-events", "crm-events-dlq")) {
             boolean terminal = System.console() != null;
-            ImportSummary s = new JsonLinesImporter(sink, System.out, terminal).importFile(file);
+            ImportSummary s = csvMapping != null ? new CsvImporter(sink, csvMapping, System.out, terminal).importFile(file)
+                    : new JsonLinesImporter(sink, System.out, terminal).importFile(file);
             System.out.printf("imported %s: %,d lines in %.1f s (%,.0f lines/s): %,d sent, %,d rejected%n", file,
                     s.lines(), s.seconds(), s.lines() / Math.max(s.seconds(), 1e-9), s.sent(), s.rejected());
             s.rejectedByReason().forEach((reason, n) ->

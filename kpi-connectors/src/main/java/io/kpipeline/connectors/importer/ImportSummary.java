@@ -1,4 +1,4 @@
-package io.kpipeline.connectors.jsonl;
+package io.kpipeline.connectors.importer;
 
 import java.util.Map;
 import java.util.TreeMap;
@@ -45,6 +45,22 @@ public final class ImportSummary {
 
     public double seconds() {
         return seconds;
+    }
+
+    /** Counts a rejected line (or row) and keeps the first example of each reason. */
+    void reject(io.kpipeline.schemas.event.InvalidEventException e, long line) {
+        rejectedByReason.merge(e.reasonCode(), 1L, Long::sum);
+        firstExample.putIfAbsent(e.reasonCode(), "line " + line + ": " + e.getMessage());
+    }
+
+    /** Closes the count once everything was sent: what the broker acknowledged, its first failure, the time taken. */
+    ImportSummary finish(io.kpipeline.connectors.kafka.EventSink sink, long startedNanos) {
+        acked = sink.acked();
+        if (failure == null && sink.firstFailure() != null) {
+            failure = "the broker did not acknowledge " + sink.failed() + " records: " + sink.firstFailure().getMessage();
+        }
+        seconds = (System.nanoTime() - startedNanos) / 1e9;
+        return this;
     }
 
     public boolean ok() {

@@ -1,12 +1,8 @@
-package io.kpipeline.connectors.jsonl;
+package io.kpipeline.connectors.importer;
 
 import io.kpipeline.connectors.kafka.EventSink;
 import io.kpipeline.schemas.event.EventJson;
 import io.kpipeline.schemas.event.InvalidEventException;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,7 +10,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -54,13 +49,12 @@ public final class JsonLinesImporter {
             return t;
         });
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-             ProgressBar bar = progressBar(size)) {
+             ImportProgress progress = new ImportProgress(size, out, terminal)) {
             // Lines are parsed and serialized in batches on a few threads and sent in file order.
             Deque<Future<List<Parsed>>> inFlight = new ArrayDeque<>();
             List<String> batch = new ArrayList<>(BATCH);
             long firstLine = 1;
             long bytes = 0;
-            long nextReport = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             String line;
             boolean more = true;
             while (more) {
@@ -87,16 +81,11 @@ public final class JsonLinesImporter {
                             sink.send(p.record);
                             summary.sent++;
                         } else if (p.error != null) {
-                            summary.rejectedByReason.merge(p.error.reasonCode(), 1L, Long::sum);
-                            summary.firstExample.putIfAbsent(p.error.reasonCode(), "line " + p.line + ": " + p.error.getMessage());
+                            summary.reject(p.error, p.line);
                             sink.reject(p.error, "import", name, p.line, p.raw.getBytes(StandardCharsets.UTF_8));
                         }
                     }
-                    bar.stepTo(Math.min(bytes, size));
-                    if (!terminal && System.nanoTime() > nextReport) {
-                        out.printf("import: %,d lines, %,d sent, %,d rejected%n", summary.lines, summary.sent, summary.rejected());
-                        nextReport = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-                    }
+                    progress.at(bytes, summary);
                     if (sink.firstFailure() != null) {
                         more = false;
                         inFlight.forEach(f -> f.cancel(true));
@@ -104,7 +93,6 @@ public final class JsonLinesImporter {
                     }
                 }
             }
-            bar.stepTo(size);
             sink.flush();
         } catch (org.apache.kafka.common.KafkaException e) {
             summary.failure = "Kafka refused the records: " + e.getMessage();
@@ -116,12 +104,7 @@ public final class JsonLinesImporter {
         } finally {
             parsers.shutdownNow();
         }
-        summary.acked = sink.acked();
-        if (summary.failure == null && sink.firstFailure() != null) {
-            summary.failure = "the broker did not acknowledge " + sink.failed() + " records: " + sink.firstFailure().getMessage();
-        }
-        summary.seconds = (System.nanoTime() - started) / 1e9;
-        return summary;
+        return summary.finish(sink, started);
     }
 
     /** One line's outcome: a record to send, a rejection, or nothing (a blank line). */
@@ -144,18 +127,5 @@ public final class JsonLinesImporter {
             }
         }
         return out;
-    }
-
-    private ProgressBar progressBar(long size) {
-        ProgressBarBuilder b = new ProgressBarBuilder().setTaskName("import").setInitialMax(Math.max(1, size))
-                .setUnit(" MB", 1024 * 1024).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250)
-                .showSpeed();
-        if (!terminal) {
-            // Off a terminal a redrawn bar is noise; periodic lines are printed instead.
-            b.setConsumer(new ConsoleProgressBarConsumer(new PrintStream(PrintStream.nullOutputStream())));
-        } else {
-            b.setConsumer(new ConsoleProgressBarConsumer(out));
-        }
-        return b.build();
     }
 }

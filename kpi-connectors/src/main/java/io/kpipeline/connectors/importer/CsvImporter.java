@@ -1,0 +1,130 @@
+package io.kpipeline.connectors.importer;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import io.kpipeline.avro.CrmEvent;
+import io.kpipeline.connectors.crm.Canonical;
+import io.kpipeline.connectors.csv.CsvMapping;
+import io.kpipeline.connectors.kafka.EventSink;
+import io.kpipeline.schemas.event.EventJson;
+import io.kpipeline.schemas.event.InvalidEventException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * {@code ./kpi import --format csv --mapping mapping.yaml export.csv}: the rows of a CRM export, turned into
+ * canonical events by a {@link CsvMapping}, with the validation, dead-letter topic, progress and summary of the JSON
+ * Lines import. A column the mapping needs and the header lacks stops the import before anything is sent.
+ */
+public final class CsvImporter {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final EventSink sink;
+    private final CsvMapping mapping;
+    private final PrintStream out;
+    private final boolean terminal;
+
+    public CsvImporter(EventSink sink, CsvMapping mapping, PrintStream out, boolean terminal) {
+        this.sink = sink;
+        this.mapping = mapping;
+        this.out = out;
+        this.terminal = terminal;
+    }
+
+    /** Throws {@link IllegalArgumentException} when the file's header lacks a column the mapping reads. */
+    public ImportSummary importFile(Path file) throws IOException {
+        ImportSummary summary = new ImportSummary();
+        long started = System.nanoTime();
+        String name = file.getFileName().toString();
+        CsvSchema schema = CsvSchema.emptySchema().withHeader().withColumnSeparator(mapping.separator());
+        CsvMapper csv = new CsvMapper();
+        csv.enable(CsvParser.Feature.TRIM_SPACES);
+        try (InputStream in = Files.newInputStream(file);
+             MappingIterator<Map<String, String>> rows = csv.readerForMapOf(String.class).with(schema).readValues(skipBom(in));
+             ImportProgress progress = new ImportProgress(Files.size(file), out, terminal)) {
+            boolean first = true;
+            while (rows.hasNextValue()) {
+                Map<String, String> row;
+                try {
+                    row = rows.nextValue();
+                } catch (RuntimeException e) {
+                    // a row the CSV parser cannot read (an unclosed quote): the rest of the file is unreadable too
+                    summary.failure = "line " + rows.getCurrentLocation().getLineNr() + " of " + name + " is not CSV: "
+                            + e.getMessage().lines().findFirst().orElse("");
+                    break;
+                }
+                if (first) {
+                    requireColumns((CsvParser) rows.getParser(), name);
+                    first = false;
+                }
+                JsonLocation at = rows.getParser().currentTokenLocation();
+                long line = at.getLineNr();
+                summary.lines++;
+                List<InvalidEventException> errors = new ArrayList<>();
+                mapping.map(row, new CsvMapping.EventSink() {
+                    @Override
+                    public void event(Canonical event) {
+                        try {
+                            CrmEvent e = EventJson.fromTree(event.json());
+                            sink.send(e);
+                            summary.sent++;
+                        } catch (InvalidEventException invalid) {
+                            errors.add(invalid);
+                        }
+                    }
+
+                    @Override
+                    public void rejected(InvalidEventException reason) {
+                        errors.add(reason);
+                    }
+                });
+                for (InvalidEventException e : errors) {
+                    summary.reject(e, line);
+                    sink.reject(e, "import", name, line, JSON.writeValueAsBytes(row));
+                }
+                progress.at(Math.max(at.getByteOffset(), at.getCharOffset()), summary);
+                if (sink.firstFailure() != null) {
+                    break;
+                }
+            }
+            sink.flush();
+        } catch (org.apache.kafka.common.KafkaException e) {
+            summary.failure = "Kafka refused the records: " + e.getMessage();
+        }
+        return summary.finish(sink, started);
+    }
+
+    private void requireColumns(CsvParser parser, String name) {
+        Set<String> header = new TreeSet<>();
+        parser.getSchema().forEach(c -> header.add(c.getName()));
+        Set<String> missing = new TreeSet<>(mapping.columns());
+        missing.removeAll(header);
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException(name + " has no column " + String.join(", ", missing.stream().map(c -> "'" + c + "'").toList())
+                    + " that the mapping reads (its header: " + String.join(", ", header) + ")");
+        }
+    }
+
+    /** Spreadsheet programs write a byte-order mark; it would otherwise become part of the first column's name. */
+    private static InputStream skipBom(InputStream in) throws IOException {
+        java.io.PushbackInputStream p = new java.io.PushbackInputStream(in, 3);
+        byte[] head = p.readNBytes(3);
+        if (!(head.length == 3 && (head[0] & 0xFF) == 0xEF && (head[1] & 0xFF) == 0xBB && (head[2] & 0xFF) == 0xBF)) {
+            p.unread(head);
+        }
+        return p;
+    }
+
+}

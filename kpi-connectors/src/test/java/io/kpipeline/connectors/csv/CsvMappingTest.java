@@ -1,0 +1,115 @@
+package io.kpipeline.connectors.csv;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kpipeline.connectors.crm.Canonical;
+import io.kpipeline.schemas.event.InvalidEventException;
+import org.junit.jupiter.api.Test;
+
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CsvMappingTest {
+    final CsvMapping mapping = CsvMapping.load(resource("hubspot-deals-mapping.yaml"));
+
+    static Path resource(String name) {
+        try {
+            return Path.of(CsvMappingTest.class.getResource("/csv/" + name).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    record Out(List<ObjectNode> events, List<InvalidEventException> rejected) {
+    }
+
+    Out map(Map<String, String> row) {
+        Out out = new Out(new ArrayList<>(), new ArrayList<>());
+        mapping.map(row, new CsvMapping.EventSink() {
+            @Override
+            public void event(Canonical event) {
+                out.events.add(event.json());
+            }
+
+            @Override
+            public void rejected(InvalidEventException reason) {
+                out.rejected.add(reason);
+            }
+        });
+        return out;
+    }
+
+    static Map<String, String> row(String... kv) {
+        Map<String, String> row = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            row.put(kv[i], kv[i + 1]);
+        }
+        return row;
+    }
+
+    @Test
+    void shouldMakeACreatedAndAClosedDealFromAWonRow() {
+        Out out = map(row("Deal ID", "101", "Deal Stage", "closedwon", "Amount", "24000.00", "Currency", "EUR", "Create Date", "2026-11-03 10:05",
+                "Close Date", "2026-11-20 16:00", "Deal owner", "Jane Doe", "Contract months", "24"));
+        assertThat(out.rejected).isEmpty();
+        assertThat(out.events).hasSize(2);
+        ObjectNode created = out.events.get(0);
+        assertThat(created.get("eventId").asText()).isEqualTo("csv-deal-101-created");
+        // 10:05 in Berlin (CET, UTC+1 in November) is 09:05 UTC
+        assertThat(created.get("occurredAt").asText()).isEqualTo("2026-11-03T09:05:00Z");
+        assertThat(created.get("origin").asText()).isEqualTo("hubspot-export");
+        assertThat(created.get("stage").asText()).isEqualTo("Negotiation");
+        assertThat(created.get("repId").asText()).isEqualTo("R-7");
+        assertThat(created.get("contractMonths").asText()).isEqualTo("24");
+        ObjectNode closed = out.events.get(1);
+        assertThat(closed.get("type").asText()).isEqualTo("DealClosed");
+        assertThat(closed.get("outcome").asText()).isEqualTo("WON");
+        assertThat(closed.get("occurredAt").asText()).isEqualTo("2026-11-20T15:00:00Z");
+    }
+
+    @Test
+    void shouldLeaveOutEventsWhoseConditionFailsAndFieldsWhoseColumnIsEmpty() {
+        Out out = map(row("Deal ID", "103", "Deal Stage", "presentationscheduled", "Amount", "12000", "Currency", "EUR",
+                "Create Date", "2026-11-05 11:00", "Close Date", "", "Deal owner", "Jane Doe", "Contract months", ""));
+        assertThat(out.events).singleElement().satisfies(e -> {
+            assertThat(e.get("type").asText()).isEqualTo("DealCreated");
+            assertThat(e.has("contractMonths")).isFalse();
+        });
+    }
+
+    @Test
+    void shouldRejectAValueTheMapDoesNotList() {
+        Out out = map(row("Deal ID", "105", "Deal Stage", "mystery-stage", "Amount", "3000", "Currency", "EUR", "Create Date", "2026-11-07 11:00",
+                "Close Date", "", "Deal owner", "John Roe", "Contract months", ""));
+        assertThat(out.events).isEmpty();
+        assertThat(out.rejected).singleElement().satisfies(e -> {
+            assertThat(e.reasonCode()).isEqualTo("UNMAPPED_FIELD");
+            assertThat(e.getMessage()).contains("Deal Stage").contains("mystery-stage");
+        });
+    }
+
+    @Test
+    void shouldNameEveryColumnItReads() {
+        assertThat(mapping.columns()).containsExactlyInAnyOrder("Deal ID", "Create Date", "Deal Stage", "Amount", "Currency", "Deal owner",
+                "Contract months", "Close Date");
+    }
+
+    @Test
+    void shouldExplainAMappingItCannotUse(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "events:\n  - type: DealCreated\n    occurred-at: \"{Created}\"\n");
+        assertThatThrownBy(() -> CsvMapping.load(bad)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("events[0]: 'event-id' is required");
+        Files.writeString(bad, "evnts: []\n");
+        assertThatThrownBy(() -> CsvMapping.load(bad)).hasMessageContaining("unknown key 'evnts'");
+        Files.writeString(bad, "events:\n  - type: X\n    event-id: \"{Id\"\n    occurred-at: \"{T}\"\n");
+        assertThatThrownBy(() -> CsvMapping.load(bad)).hasMessageContaining("'{' without '}'");
+    }
+}
