@@ -37,9 +37,12 @@ public final class SalesforceWebhook implements WebhookConnector {
     private final String organizationId;
     private final CrmSection mapping;
 
-    /** @param organizationId the org's id, 15 or 18 characters (Salesforce sends 18; the first 15 identify it) */
+    /**
+     * @param organizationId the org's id, 15 or 18 characters (Salesforce sends 18; the first 15 identify it); null
+     *                       only where something else authenticated the message (the Connect transform's source)
+     */
     public SalesforceWebhook(String organizationId, CrmSection mapping) {
-        this.organizationId = organizationId.trim();
+        this.organizationId = organizationId == null ? null : organizationId.trim();
         this.mapping = mapping;
     }
 
@@ -57,8 +60,8 @@ public final class SalesforceWebhook implements WebhookConnector {
     public Translation translate(WebhookRequest request) {
         OutboundMessage message = OutboundMessage.parse(request.body());
         String org = message.organizationId();
-        if (org == null || org.length() < 15 || organizationId.length() < 15
-                || !org.substring(0, 15).equals(organizationId.substring(0, 15))) {
+        if (organizationId != null && (org == null || org.length() < 15 || organizationId.length() < 15
+                || !org.substring(0, 15).equals(organizationId.substring(0, 15)))) {
             throw WebhookException.unauthorized("outbound message from organization '" + org + "', not the configured one");
         }
         Translation t = new Translation();
