@@ -87,7 +87,17 @@ public final class Pipeline implements AutoCloseable {
         this.config = config;
     }
 
+    /** Starts everything; when a part fails to start, what had started is stopped again before the failure is thrown. */
     public Pipeline start() throws IOException {
+        try {
+            return startAll();
+        } catch (IOException | RuntimeException | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    private Pipeline startAll() throws IOException {
         if (config.external()) {
             bootstrap = config.get("bootstrap-servers");
             registryUrl = config.get("schema-registry");
