@@ -51,7 +51,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             config.routes.get("/api/kpis", timed("catalogue", ctx -> json(ctx, KpiQuery.catalogue())));
             config.routes.get("/api/config", ctx -> json(ctx, s.config()));
-            s.webhooks().forEach((path, handler) -> config.routes.post(path, timed(path.substring(1).replace('/', '_'), handler)));
+            s.webhooks().forEach((path, handler) -> config.routes.post(path, timed("webhook_" + path.substring(path.lastIndexOf('/') + 1), handler)));
             config.routes.get("/api/kpis/{id}", timed("points", ctx -> {
                 if (forwarded(ctx, s)) {
                     return;

@@ -3,8 +3,6 @@ package io.kpipeline.connectors.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kpipeline.connectors.crm.Translation;
-import io.kpipeline.schemas.event.EventJson;
-import io.kpipeline.schemas.event.InvalidEventException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -34,12 +32,7 @@ public final class CanonicalWebhook implements WebhookConnector {
 
     @Override
     public Translation translate(WebhookRequest request) {
-        JsonNode root;
-        try {
-            root = EventJson.readTree(request.body());
-        } catch (InvalidEventException e) {
-            throw WebhookException.malformed("body is not JSON: " + e.getMessage());
-        }
+        JsonNode root = request.json();
         if (root == null || !(root.isObject() || root.isArray())) {
             throw WebhookException.malformed("body must be one event object or an array of them");
         }

@@ -17,4 +17,13 @@ public record WebhookRequest(String method, String url, Map<String, String> head
     public String header(String name) {
         return headers.get(name);
     }
+
+    /** The body as JSON (decimals exact); a body that is not JSON is a 400 naming what is wrong. */
+    public com.fasterxml.jackson.databind.JsonNode json() {
+        try {
+            return io.kpipeline.schemas.event.EventJson.readTree(body);
+        } catch (io.kpipeline.schemas.event.InvalidEventException e) {
+            throw WebhookException.malformed("body is not JSON: " + e.getMessage());
+        }
+    }
 }

@@ -3,11 +3,11 @@ package io.kpipeline.connectors.crm.hubspot;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kpipeline.connectors.crm.Canonical;
 import io.kpipeline.connectors.crm.CrmSection;
+import io.kpipeline.connectors.crm.JsonFields;
 import io.kpipeline.connectors.crm.Translation;
 import io.kpipeline.connectors.webhook.WebhookConnector;
 import io.kpipeline.connectors.webhook.WebhookException;
 import io.kpipeline.connectors.webhook.WebhookRequest;
-import io.kpipeline.schemas.event.EventJson;
 import io.kpipeline.schemas.event.InvalidEventException;
 
 import java.time.Instant;
@@ -46,12 +46,7 @@ public final class HubSpotWebhook implements WebhookConnector {
 
     @Override
     public Translation translate(WebhookRequest request) {
-        JsonNode root;
-        try {
-            root = EventJson.readTree(request.body());
-        } catch (InvalidEventException e) {
-            throw WebhookException.malformed("body is not JSON: " + e.getMessage());
-        }
+        JsonNode root = request.json();
         if (root == null || !root.isArray()) {
             throw WebhookException.malformed("HubSpot sends a JSON array of subscription events");
         }
@@ -182,16 +177,11 @@ public final class HubSpotWebhook implements WebhookConnector {
     }
 
     static String text(JsonNode item, String field) {
-        JsonNode v = item.get(field);
-        return v == null || v.isNull() || v.asText().isBlank() ? null : v.asText();
+        return JsonFields.text(item, field);
     }
 
     static String required(JsonNode item, String field) {
-        String v = text(item, field);
-        if (v == null) {
-            throw new InvalidEventException("MISSING_FIELD", "HubSpot event without '" + field + "'");
-        }
-        return v;
+        return JsonFields.required(item, field, "HubSpot event");
     }
 
     /** HubSpot times are epoch milliseconds (as numbers, or as strings for date properties). */

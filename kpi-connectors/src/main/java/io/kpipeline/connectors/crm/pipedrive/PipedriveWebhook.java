@@ -3,12 +3,12 @@ package io.kpipeline.connectors.crm.pipedrive;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kpipeline.connectors.crm.Canonical;
 import io.kpipeline.connectors.crm.CrmSection;
+import io.kpipeline.connectors.crm.JsonFields;
 import io.kpipeline.connectors.crm.Translation;
 import io.kpipeline.connectors.webhook.Secrets;
 import io.kpipeline.connectors.webhook.WebhookConnector;
 import io.kpipeline.connectors.webhook.WebhookException;
 import io.kpipeline.connectors.webhook.WebhookRequest;
-import io.kpipeline.schemas.event.EventJson;
 import io.kpipeline.schemas.event.InvalidEventException;
 
 import java.nio.charset.StandardCharsets;
@@ -61,12 +61,7 @@ public final class PipedriveWebhook implements WebhookConnector {
 
     @Override
     public Translation translate(WebhookRequest request) {
-        JsonNode root;
-        try {
-            root = EventJson.readTree(request.body());
-        } catch (InvalidEventException e) {
-            throw WebhookException.malformed("body is not JSON: " + e.getMessage());
-        }
+        JsonNode root = request.json();
         if (root == null || !root.isObject() || !root.path("meta").isObject()) {
             throw WebhookException.malformed("a Pipedrive webhook is a JSON object with 'meta' and 'data'");
         }
@@ -283,16 +278,11 @@ public final class PipedriveWebhook implements WebhookConnector {
     }
 
     static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() || !v.isValueNode() || v.asText().isBlank() ? null : v.asText();
+        return JsonFields.text(node, field);
     }
 
     static String required(JsonNode node, String field) {
-        String v = text(node, field);
-        if (v == null) {
-            throw new InvalidEventException("MISSING_FIELD", "Pipedrive payload without '" + field + "'");
-        }
-        return v;
+        return JsonFields.required(node, field, "Pipedrive payload");
     }
 
     /** Pipedrive writes instants as ISO-8601 ({@code 2024-09-27T14:25:27Z}), as "yyyy-mm-dd hh:mm:ss" UTC, or epoch seconds. */
