@@ -31,6 +31,10 @@ class CsvMappingTest {
     }
 
     Out map(Map<String, String> row) {
+        return map(mapping, row);
+    }
+
+    static Out map(CsvMapping mapping, Map<String, String> row) {
         Out out = new Out(new ArrayList<>(), new ArrayList<>());
         mapping.map(row, new CsvMapping.EventSink() {
             @Override
@@ -52,6 +56,13 @@ class CsvMappingTest {
             row.put(kv[i], kv[i + 1]);
         }
         return row;
+    }
+
+    /** The events of a row that must map without rejections. */
+    static List<ObjectNode> mapped(CsvMapping mapping, Map<String, String> row) {
+        Out out = map(mapping, row);
+        assertThat(out.rejected).isEmpty();
+        return out.events;
     }
 
     @Test
@@ -92,6 +103,42 @@ class CsvMappingTest {
         assertThat(out.rejected).singleElement().satisfies(e -> {
             assertThat(e.reasonCode()).isEqualTo("UNMAPPED_FIELD");
             assertThat(e.getMessage()).contains("Deal Stage").contains("mystery-stage");
+        });
+    }
+
+    @Test
+    void shouldQualifyOrDisqualifyALeadByItsStatus() {
+        CsvMapping leads = CsvMapping.load(resource("leads-mapping.yaml"));
+        List<ObjectNode> out = new ArrayList<>();
+        out.addAll(mapped(leads, row("Lead ID", "00Q1", "Create Date", "02/11/2026 09:00", "Lead Owner", "Jane Doe", "Lead Source", "Web", "Country", "Germany",
+                "Lead Status", "Qualified", "Last Modified Date", "03/11/2026 10:00")));
+        out.addAll(mapped(leads, row("Lead ID", "00Q2", "Create Date", "02/11/2026 11:30", "Lead Owner", "John Roe", "Lead Source", "Cold Call", "Country", "",
+                "Lead Status", "Closed - Not Converted", "Last Modified Date", "04/11/2026 08:00")));
+        assertThat(out).extracting(e -> e.get("type").asText() + " " + e.get("leadId").asText() + " " + e.get("occurredAt").asText())
+                .containsExactly("LeadCreated 00Q1 2026-11-02T09:00:00Z", "LeadQualified 00Q1 2026-11-03T10:00:00Z",
+                        "LeadCreated 00Q2 2026-11-02T11:30:00Z", "LeadDisqualified 00Q2 2026-11-04T08:00:00Z");
+        // the time-format is dd/MM/yyyy, read in UTC (no time-zone given); an empty Country leaves region out
+        assertThat(out.get(0).get("source").asText()).isEqualTo("inbound-web");
+        assertThat(out.get(1).get("level").asText()).isEqualTo("SQL");
+        assertThat(out.get(2).has("region")).isFalse();
+        assertThat(out.get(3).get("reason").asText()).isEqualTo("Closed - Not Converted");
+    }
+
+    @Test
+    void shouldLogOnlyDoneActivitiesAsTouchpoints() {
+        CsvMapping activities = CsvMapping.load(resource("activities-mapping.yaml"));
+        assertThat(activities.separator()).isEqualTo(';');
+        List<ObjectNode> out = new ArrayList<>();
+        out.addAll(mapped(activities, row("ID", "812", "Type", "Call", "Done", "Done", "Marked as done time", "2026-11-03 09:20:00", "Lead ID", "",
+                "Deal ID", "4711", "Assigned to user", "Jane Doe")));
+        out.addAll(mapped(activities, row("ID", "813", "Type", "Meeting", "Done", "To do", "Marked as done time", "", "Lead ID", "L-9",
+                "Deal ID", "", "Assigned to user", "Jane Doe")));
+        assertThat(out).singleElement().satisfies(e -> {
+            assertThat(e.get("touchpointId").asText()).isEqualTo("812");
+            assertThat(e.get("dealId").asText()).isEqualTo("4711");
+            assertThat(e.has("leadId")).isFalse();
+            assertThat(e.get("channel").asText()).isEqualTo("CALL");
+            assertThat(e.get("occurredAt").asText()).isEqualTo("2026-11-03T09:20:00Z");
         });
     }
 
