@@ -72,8 +72,9 @@ public final class ImportCommand implements Callable<Integer> {
             boolean terminal = System.console() != null;
             ImportSummary s = csvMapping != null ? new CsvImporter(sink, csvMapping, System.out, terminal).importFile(file)
                     : new JsonLinesImporter(sink, System.out, terminal).importFile(file);
-            System.out.printf("imported %s: %,d lines in %.1f s (%,.0f lines/s): %,d sent, %,d rejected%n", file,
-                    s.lines(), s.seconds(), s.lines() / Math.max(s.seconds(), 1e-9), s.sent(), s.rejected());
+            String unit = csvMapping != null ? "rows" : "lines";
+            System.out.printf("imported %s: %,d %s in %.1f s (%,.0f %s/s): %,d sent, %,d rejected%n", file,
+                    s.lines(), unit, s.seconds(), s.lines() / Math.max(s.seconds(), 1e-9), unit, s.sent(), s.rejected());
             s.rejectedByReason().forEach((reason, n) ->
                     System.out.printf("  %-16s %,d  (first: %s)%n", reason, n, s.examples().get(reason)));
             if (compareRaw) {
