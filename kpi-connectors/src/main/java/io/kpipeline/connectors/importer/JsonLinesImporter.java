@@ -4,10 +4,9 @@ import io.kpipeline.connectors.kafka.EventSink;
 import io.kpipeline.schemas.event.EventJson;
 import io.kpipeline.schemas.event.InvalidEventException;
 
-import java.io.BufferedReader;
+import java.io.InputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -48,32 +47,21 @@ public final class JsonLinesImporter {
             t.setDaemon(true);
             return t;
         });
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        try (InputStream in = Files.newInputStream(file);
              ImportProgress progress = new ImportProgress(size, out, terminal)) {
             // Lines are parsed and serialized in batches on a few threads and sent in file order.
+            LineBatches batches = new LineBatches(in);
             Deque<Future<List<Parsed>>> inFlight = new ArrayDeque<>();
-            List<String> batch = new ArrayList<>(BATCH);
             long firstLine = 1;
-            long bytes = 0;
-            String line;
             boolean more = true;
             while (more) {
-                line = reader.readLine();
-                if (line != null && firstLine == 1 && batch.isEmpty() && line.startsWith("\uFEFF")) {
-                    line = line.substring(1); // a byte-order mark some editors write
-                }
-                if (line != null) {
-                    bytes += line.length() + 1;
-                    batch.add(line);
-                }
-                if (batch.size() == BATCH || (line == null && !batch.isEmpty())) {
-                    List<String> lines = batch;
+                LineBatches.Batch batch = batches.next(BATCH);
+                if (batch != null) {
                     long from = firstLine;
-                    inFlight.add(parsers.submit(() -> parse(lines, from)));
-                    firstLine += lines.size();
-                    batch = new ArrayList<>(BATCH);
+                    inFlight.add(parsers.submit(() -> parse(batch, from)));
+                    firstLine += batch.count();
                 }
-                more = line != null;
+                more = batch != null;
                 while (!inFlight.isEmpty() && (inFlight.size() > 2 * PARSERS || !more)) {
                     for (Parsed p : inFlight.poll().get()) {
                         summary.lines++;
@@ -82,10 +70,10 @@ public final class JsonLinesImporter {
                             summary.sent++;
                         } else if (p.error != null) {
                             summary.reject(p.error, p.line);
-                            sink.reject(p.error, "import", name, p.line, p.raw.getBytes(StandardCharsets.UTF_8));
+                            sink.reject(p.error, "import", name, p.line, p.raw);
                         }
                     }
-                    progress.at(bytes, summary);
+                    progress.at(batches.consumed(), summary);
                     if (sink.firstFailure() != null) {
                         more = false;
                         inFlight.forEach(f -> f.cancel(true));
@@ -107,23 +95,23 @@ public final class JsonLinesImporter {
         return summary.finish(sink, started);
     }
 
-    /** One line's outcome: a record to send, a rejection, or nothing (a blank line). */
-    private record Parsed(long line, ProducerRecord<byte[], byte[]> record, InvalidEventException error, String raw) {
+    /** One line's outcome: a record to send, a rejection with the line's bytes, or nothing (a blank line). */
+    private record Parsed(long line, ProducerRecord<byte[], byte[]> record, InvalidEventException error, byte[] raw) {
     }
 
-    private List<Parsed> parse(List<String> lines, long firstLine) {
-        List<Parsed> out = new ArrayList<>(lines.size());
-        for (int i = 0; i < lines.size(); i++) {
-            String text = lines.get(i);
+    private List<Parsed> parse(LineBatches.Batch batch, long firstLine) {
+        List<Parsed> out = new ArrayList<>(batch.count());
+        for (int i = 0; i < batch.count(); i++) {
             long n = firstLine + i;
-            if (text.isBlank()) {
-                out.add(new Parsed(n, null, null, text));
+            if (batch.blank(i)) {
+                out.add(new Parsed(n, null, null, null));
                 continue;
             }
             try {
-                out.add(new Parsed(n, sink.serialize(EventJson.parse(text)), null, text));
+                int from = batch.starts()[i];
+                out.add(new Parsed(n, sink.serialize(EventJson.parse(batch.bytes(), from, batch.ends()[i] - from)), null, null));
             } catch (InvalidEventException e) {
-                out.add(new Parsed(n, null, e, text));
+                out.add(new Parsed(n, null, e, batch.line(i)));
             }
         }
         return out;

@@ -55,6 +55,75 @@ class EventJsonFuzzTest {
         check(line);
     }
 
+    @Property(tries = 3000)
+    void streamingAndTreeParsingAgree(@ForAll("mutated") String line) {
+        agree(line);
+    }
+
+    @Property(tries = 2000)
+    void streamingAndTreeParsingAgreeOnNastyValues(@ForAll("fieldSwapped") String line) {
+        agree(line);
+    }
+
+    /** The importer's streaming parse and the webhooks' tree parse accept the same events and reject alike. */
+    private static void agree(String line) {
+        Object streamed, tree;
+        try {
+            streamed = EventJson.parse(line);
+        } catch (InvalidEventException e) {
+            streamed = e.reasonCode() + ": " + e.getMessage();
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode node = EventJson.readTree(line.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            if (node == null || !node.isObject()) {
+                throw new InvalidEventException("INVALID_JSON", "invalid JSON: expected one object per line");
+            }
+            tree = EventJson.fromTree((com.fasterxml.jackson.databind.node.ObjectNode) node);
+        } catch (InvalidEventException e) {
+            tree = e.reasonCode() + ": " + e.getMessage();
+        }
+        if (streamed instanceof String s && tree instanceof String t && s.startsWith("INVALID_JSON") && t.startsWith("INVALID_JSON")) {
+            return; // both refuse the JSON itself; the parsers word the syntax error differently
+        }
+        assertThat(streamed).as(line).isEqualTo(tree);
+    }
+
+    @Provide
+    Arbitrary<String> instants() {
+        Arbitrary<String> formatted = Arbitraries.longs().between(-62_135_596_800L, 253_402_300_799L)
+                .flatMap(seconds -> Arbitraries.integers().between(0, 999_999_999).flatMap(nanos -> Arbitraries.integers().between(0, 3)
+                        .map(style -> {
+                            java.time.Instant i = java.time.Instant.ofEpochSecond(seconds, style == 0 ? 0 : nanos);
+                            String text = i.toString();
+                            return style == 3 ? text.replace("Z", "+00:00") : text;
+                        })));
+        Arbitrary<String> mangled = Combinators.combine(Arbitraries.of("2026-11-02T09:15:00Z", "2026-02-28T23:59:59.5Z", "2024-02-29T00:00:00.123456789Z"),
+                Arbitraries.integers().between(0, 30), Arbitraries.of("", "0", "9", "Z", ".", ":", "-", "T", "60", "13", "32", "a", "+01:00"))
+                .as((s, at, ins) -> s.substring(0, Math.min(at, s.length())) + ins + s.substring(Math.min(s.length(), at + 1)));
+        return Arbitraries.oneOf(formatted, mangled);
+    }
+
+    @net.jqwik.api.Example
+    void fastPathReadsTheCommonForms() {
+        assertThat(InstantText.parse("2026-11-02T09:15:00Z")).isEqualTo(java.time.Instant.parse("2026-11-02T09:15:00Z"));
+        assertThat(InstantText.parse("2024-02-29T23:59:59.123Z")).isEqualTo(java.time.Instant.parse("2024-02-29T23:59:59.123Z"));
+        assertThat(InstantText.parse("2026-11-02T09:15:00.000000001Z")).isEqualTo(java.time.Instant.parse("2026-11-02T09:15:00.000000001Z"));
+        // left to Instant.parse: an offset, a leap second, a 30th of February
+        assertThat(InstantText.parse("2026-11-02T09:15:00+01:00")).isNull();
+        assertThat(InstantText.parse("2026-12-31T23:59:60Z")).isNull();
+        assertThat(InstantText.parse("2026-02-30T00:00:00Z")).isNull();
+    }
+
+    /** The fast path never disagrees with Instant.parse: it answers the same or leaves the text to it. */
+    @Property(tries = 5000)
+    void fastInstantsAgreeWithInstantParse(@ForAll("instants") String text) {
+        java.time.Instant fast = InstantText.parse(text);
+        if (fast == null) {
+            return;
+        }
+        assertThat(fast).as(text).isEqualTo(java.time.Instant.parse(text));
+    }
+
     private static void check(String line) {
         CrmEvent event;
         try {
