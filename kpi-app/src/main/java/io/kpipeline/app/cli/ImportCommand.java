@@ -40,7 +40,7 @@ public final class ImportCommand implements Callable<Integer> {
     Path mapping;
 
     @picocli.CommandLine.Option(names = "--compare-raw",
-            description = "benchmark: after the import, send the file's lines as raw bytes with a plain producer and compare rates")
+            description = "benchmark: after the import, send the file's lines as raw bytes with a plain producer in a fresh JVM of its own, and compare rates")
     boolean compareRaw;
 
     @Override
@@ -80,7 +80,7 @@ public final class ImportCommand implements Callable<Integer> {
             if (compareRaw) {
                 // measured right after the import, while the pipeline is still processing what was imported, so
                 // both rates are taken under the same load on the same broker
-                double raw = RawProducerBaseline.measure(ep.bootstrap(), file, config.integer("partitions"));
+                double raw = RawProducerBaseline.measureInFreshJvm(ep.bootstrap(), file, config.integer("partitions"));
                 double rate = s.lines() / Math.max(s.seconds(), 1e-9);
                 System.out.printf("benchmark: raw producer %,.0f records/s, import %,.0f lines/s = %.0f%% of raw%n", raw, rate, 100 * rate / raw);
             }

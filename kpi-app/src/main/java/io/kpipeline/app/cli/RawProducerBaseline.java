@@ -17,12 +17,40 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The baseline an import is compared with: the same file's lines sent as opaque bytes (no parsing, no Avro) by a
- * producer tuned like the importer's, to a scratch topic on the same broker, acks=all.
+ * producer tuned like the importer's, to a scratch topic on the same broker, acks=all. It runs in a JVM of its own,
+ * started cold like the import's: run in the importer's JVM after the import, it would find the producer code
+ * compiled and the JIT's work (half the CPU of a one-million-line import) already paid.
  */
-final class RawProducerBaseline {
+public final class RawProducerBaseline {
     static final String TOPIC = "kpi-bench-raw";
+    private static final String RESULT = "raw-producer-records-per-second ";
 
     private RawProducerBaseline() {
+    }
+
+    /** Entry point of the baseline's own JVM: {@code BOOTSTRAP FILE PARTITIONS}; prints its rate on one line. */
+    public static void main(String[] args) throws Exception {
+        System.out.println(RESULT + measure(args[0], Path.of(args[1]), Integer.parseInt(args[2])));
+    }
+
+    /** Records per second of the baseline run in a fresh JVM with the heap settings of this one. */
+    static double measureInFreshJvm(String bootstrap, Path file, int partitions) throws Exception {
+        List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("-Xm") || arg.startsWith("-XX:+Use") && arg.endsWith("GC")) {
+                command.add(arg);
+            }
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), RawProducerBaseline.class.getName(), bootstrap,
+                file.toAbsolutePath().toString(), Integer.toString(partitions)));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("the raw producer baseline failed: " + output.strip().lines().reduce((a, b) -> b).orElse(""));
+        }
+        return output.lines().filter(l -> l.startsWith(RESULT)).map(l -> Double.parseDouble(l.substring(RESULT.length())))
+                .findFirst().orElseThrow(() -> new IllegalStateException("the raw producer baseline printed no rate"));
     }
 
     /** Records per second. */

@@ -34,13 +34,43 @@ public final class EventJson {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     private static final JsonFactory FACTORY = MAPPER.getFactory();
-    private static final Map<EventType, Schema> PAYLOADS = new EnumMap<>(EventType.class);
     /** Every field name of the contract, envelope first; a name that several types use has one slot. */
     private static final List<String> SLOT_NAMES = new ArrayList<>(List.of("eventId", "type", "occurredAt", "origin"));
     private static final int EVENT_ID = 0, TYPE = 1, OCCURRED_AT = 2, ORIGIN = 3;
     private static final Map<String, Integer> SLOTS = new HashMap<>();
-    /** For each type, the slot of each of its payload's fields, by field position. */
-    private static final Map<EventType, int[]> PAYLOAD_SLOTS = new EnumMap<>(EventType.class);
+    /** For each type, how to read each of its payload's fields, by field position: resolved once, not per event. */
+    private static final Map<EventType, FieldRule[]> RULES = new EnumMap<>(EventType.class);
+    private static final Map<EventType, java.lang.reflect.Constructor<?>> PAYLOAD_CLASSES = new EnumMap<>(EventType.class);
+
+    private enum Kind { STRING, ENUM, DATE, INT }
+
+    /** A payload field: where its value sits, whether it may be absent, and how its text becomes its value. */
+    private record FieldRule(int pos, int slot, String name, boolean optional, Kind kind, List<String> symbols, Map<String, Object> enums) {
+        static FieldRule of(Schema.Field field, int slot) {
+            Schema schema = field.schema();
+            boolean optional = schema.getType() == Schema.Type.UNION;
+            if (optional) {
+                schema = schema.getTypes().get(1);
+            }
+            Kind kind;
+            Map<String, Object> enums = null;
+            switch (schema.getType()) {
+                case STRING -> kind = Kind.STRING;
+                case ENUM -> {
+                    kind = Kind.ENUM;
+                    enums = new HashMap<>();
+                    for (String symbol : schema.getEnumSymbols()) {
+                        enums.put(symbol, SpecificData.get().createEnum(symbol, schema));
+                    }
+                }
+                case INT -> kind = "date".equals(schema.getProp("logicalType"))
+                        || (schema.getLogicalType() != null && "date".equals(schema.getLogicalType().getName())) ? Kind.DATE : Kind.INT;
+                default -> throw new IllegalStateException("unsupported schema type " + schema.getType() + " for " + field.name());
+            }
+            return new FieldRule(field.pos(), slot, field.name(), optional, kind,
+                    schema.getType() == Schema.Type.ENUM ? schema.getEnumSymbols() : null, enums);
+        }
+    }
 
     static {
         for (int i = 0; i < SLOT_NAMES.size(); i++) {
@@ -48,15 +78,20 @@ public final class EventJson {
         }
         for (Schema branch : CrmEvent.getClassSchema().getField("payload").schema().getTypes()) {
             EventType type = EventType.valueOf(branch.getName());
-            PAYLOADS.put(type, branch);
-            int[] slots = new int[branch.getFields().size()];
+            FieldRule[] rules = new FieldRule[branch.getFields().size()];
             for (Schema.Field field : branch.getFields()) {
-                slots[field.pos()] = SLOTS.computeIfAbsent(field.name(), name -> {
+                int slot = SLOTS.computeIfAbsent(field.name(), name -> {
                     SLOT_NAMES.add(name);
                     return SLOT_NAMES.size() - 1;
                 });
+                rules[field.pos()] = FieldRule.of(field, slot);
             }
-            PAYLOAD_SLOTS.put(type, slots);
+            RULES.put(type, rules);
+            try {
+                PAYLOAD_CLASSES.put(type, SpecificData.get().getClass(branch).getDeclaredConstructor());
+            } catch (NoSuchMethodException e) {
+                throw new IllegalStateException("generated class of " + branch.getName() + " has no no-arg constructor", e);
+            }
         }
     }
 
@@ -75,7 +110,7 @@ public final class EventJson {
      * {@link #fromTree} does (held by a property test).
      */
     public static CrmEvent parse(byte[] json, int offset, int length) {
-        Fields fields = new Fields();
+        Fields fields = FIELDS.get().clear();
         try (JsonParser p = FACTORY.createParser(json, offset, length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new InvalidEventException("INVALID_JSON", "invalid JSON: expected one object per line");
@@ -120,7 +155,7 @@ public final class EventJson {
 
     /** Validates an already-parsed JSON object (webhooks hand these over). */
     public static CrmEvent fromTree(ObjectNode node) {
-        Fields fields = new Fields();
+        Fields fields = FIELDS.get().clear();
         for (var it = node.fields(); it.hasNext(); ) {
             var e = it.next();
             Integer slot = SLOTS.get(e.getKey());
@@ -140,15 +175,23 @@ public final class EventJson {
 
     /**
      * The contract's fields of one JSON object by slot: a string's text, or the node of any other value (a number,
-     * a boolean, an object or array); neither for a field that is absent or null.
+     * a boolean, an object or array); neither for a field that is absent or null. One per thread, cleared after
+     * each object (only the slots it set), since a bulk import fills one per line.
      */
     private static final class Fields {
         final String[] text = new String[SLOT_NAMES.size()];
         final JsonNode[] node = new JsonNode[SLOT_NAMES.size()];
+        private final int[] touched = new int[SLOT_NAMES.size()];
+        private final boolean[] isTouched = new boolean[SLOT_NAMES.size()];
+        private int touchedCount;
 
         void set(int slot, String t, JsonNode n) {
             text[slot] = t;
             node[slot] = n;
+            if (!isTouched[slot]) {
+                isTouched[slot] = true;
+                touched[touchedCount++] = slot;
+            }
         }
 
         boolean absent(int slot) {
@@ -159,7 +202,20 @@ public final class EventJson {
         String asText(int slot) {
             return text[slot] != null ? text[slot] : node[slot].asText();
         }
+
+        Fields clear() {
+            for (int i = 0; i < touchedCount; i++) {
+                int slot = touched[i];
+                text[slot] = null;
+                node[slot] = null;
+                isTouched[slot] = false;
+            }
+            touchedCount = 0;
+            return this;
+        }
     }
+
+    private static final ThreadLocal<Fields> FIELDS = ThreadLocal.withInitial(Fields::new);
 
     private static CrmEvent build(Fields f) {
         String eventId = requiredText(f, EVENT_ID);
@@ -172,11 +228,14 @@ public final class EventJson {
         }
         String occurredText = requiredText(f, OCCURRED_AT);
         Instant occurredAt = instant(occurredText);
-        Schema payloadSchema = PAYLOADS.get(type);
-        int[] slots = PAYLOAD_SLOTS.get(type);
-        SpecificRecord payload = (SpecificRecord) SpecificData.get().newRecord(null, payloadSchema);
-        for (Schema.Field field : payloadSchema.getFields()) {
-            payload.put(field.pos(), convert(type, field, f, slots[field.pos()]));
+        SpecificRecord payload;
+        try {
+            payload = (SpecificRecord) PAYLOAD_CLASSES.get(type).newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot create a " + type + " payload", e);
+        }
+        for (FieldRule rule : RULES.get(type)) {
+            payload.put(rule.pos(), convert(type, rule, f));
         }
         CrmEvent event = new CrmEvent(eventId, type, occurredAt, f.absent(ORIGIN) ? null : f.asText(ORIGIN), payload);
         EventRules.check(event);
@@ -200,52 +259,44 @@ public final class EventJson {
         }
     }
 
-    private static Object convert(EventType type, Schema.Field field, Fields f, int slot) {
-        Schema schema = field.schema();
-        boolean optional = schema.getType() == Schema.Type.UNION;
-        if (optional) {
-            schema = schema.getTypes().get(1);
-        }
+    private static Object convert(EventType type, FieldRule rule, Fields f) {
+        int slot = rule.slot();
         if (f.absent(slot)) {
-            if (optional) {
+            if (rule.optional()) {
                 return null;
             }
-            throw new InvalidEventException("MISSING_FIELD", type + ": missing required field '" + field.name() + "'");
+            throw new InvalidEventException("MISSING_FIELD", type + ": missing required field '" + rule.name() + "'");
         }
-        String where = type + "." + field.name();
         JsonNode node = f.node[slot];
         if (node != null && !node.isValueNode()) {
-            throw new InvalidEventException("INVALID_FIELD", where + ": expected a scalar value");
+            throw new InvalidEventException("INVALID_FIELD", type + "." + rule.name() + ": expected a scalar value");
         }
         String text = f.asText(slot);
-        switch (schema.getType()) {
+        switch (rule.kind()) {
             case STRING:
-                if (text.isBlank() && !optional) {
-                    throw new InvalidEventException("MISSING_FIELD", type + ": required field '" + field.name() + "' is empty");
+                if (text.isBlank() && !rule.optional()) {
+                    throw new InvalidEventException("MISSING_FIELD", type + ": required field '" + rule.name() + "' is empty");
                 }
                 return text.isBlank() ? null : text;
             case ENUM:
-                if (!schema.getEnumSymbols().contains(text)) {
+                Object value = rule.enums().get(text);
+                if (value == null) {
                     throw new InvalidEventException("INVALID_FIELD",
-                            where + ": '" + text + "' is not one of " + schema.getEnumSymbols());
+                            type + "." + rule.name() + ": '" + text + "' is not one of " + rule.symbols());
                 }
-                return SpecificData.get().createEnum(text, schema);
-            case INT:
-                if ("date".equals(schema.getProp("logicalType"))
-                        || (schema.getLogicalType() != null && "date".equals(schema.getLogicalType().getName()))) {
-                    try {
-                        return LocalDate.parse(text);
-                    } catch (DateTimeParseException e) {
-                        throw new InvalidEventException("INVALID_FIELD", where + ": not an ISO date (yyyy-mm-dd): '" + text + "'");
-                    }
+                return value;
+            case DATE:
+                try {
+                    return LocalDate.parse(text);
+                } catch (DateTimeParseException e) {
+                    throw new InvalidEventException("INVALID_FIELD", type + "." + rule.name() + ": not an ISO date (yyyy-mm-dd): '" + text + "'");
                 }
+            default:
                 boolean number = node != null && node.isNumber();
                 if (!(number && node.canConvertToInt()) && !text.matches("-?\\d{1,9}")) {
-                    throw new InvalidEventException("INVALID_FIELD", where + ": not an integer: '" + text + "'");
+                    throw new InvalidEventException("INVALID_FIELD", type + "." + rule.name() + ": not an integer: '" + text + "'");
                 }
                 return number ? node.intValue() : Integer.parseInt(text);
-            default:
-                throw new IllegalStateException("unsupported schema type " + schema.getType() + " for " + where);
         }
     }
 
