@@ -128,7 +128,7 @@ public final class Pipeline implements AutoCloseable {
         EventSink webhookSink = new EventSink(Map.of("bootstrap.servers", bootstrap), registry, "crm-events", "crm-events-dlq");
         resources.add(webhookSink);
         var webhooks = Webhooks.from(config, webhookSink, metrics);
-        api = new ApiServer(config.get("host"), config.integer("port"),
+        api = new ApiServer(config.get("host"), config.integer("port"), config.longValue("webhook-max-bytes"),
                 new ApiServer.Services(JsonNodeFactory.instance.objectNode().put("reportingCurrency", config.get("reporting-currency"))
                         .put("businessTimeZone", config.zone().getId()), webhooks, this::remoteOwner, () -> query, () -> alertStore, this::health, metrics, pointHub, alertHub)).start();
         resources.add(api);

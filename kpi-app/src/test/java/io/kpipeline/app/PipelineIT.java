@@ -91,6 +91,12 @@ class PipelineIT {
             assertThat(answer.get("rejected").get(0).get("reasonCode").asText()).isEqualTo("MISSING_FIELD");
             // a redelivery of the same events changes nothing
             post(p, body, "Bearer t0ken");
+            // a body over the HTTP server's default 1 MB but under webhook-max-bytes (10 MB) is read, not refused
+            String large = "[{\"eventId\":\"w3\",\"type\":\"LeadCreated\",\"occurredAt\":\"2026-11-20T10:00:00Z\",\"leadId\":\"W-3\","
+                    + "\"note\":\"" + "x".repeat(1_500_000) + "\"}]";
+            HttpResponse<String> largeAnswer = post(p, large, "Bearer t0ken");
+            assertThat(largeAnswer.statusCode()).as(largeAnswer.body()).isEqualTo(200);
+            assertThat(JSON.readTree(largeAnswer.body()).get("accepted").asInt()).isEqualTo(1);
             JsonNode leads = awaitValue(p, "/api/kpis/leads_created?dimension=source&key=web&grain=month&from=2026-11&to=2026-11");
             Thread.sleep(1000);
             leads = get(p, "/api/kpis/leads_created?dimension=source&key=web&grain=month&from=2026-11&to=2026-11");

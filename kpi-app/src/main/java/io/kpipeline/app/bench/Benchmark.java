@@ -194,7 +194,7 @@ public final class Benchmark {
                     streams.store(StoreQueryParameters.fromNameAndType(Stores.HISTOGRAMS, QueryableStoreTypes.<String, byte[]>keyValueStore())))),
                     EngineSettings.defaults().calendar(), Clock.systemUTC());
             int port = freePort();
-            try (ApiServer api = new ApiServer("localhost", port, new ApiServer.Services(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), null, null, () -> query, () -> null,
+            try (ApiServer api = new ApiServer("localhost", port, 1_000_000, new ApiServer.Services(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), null, null, () -> query, () -> null,
                     () -> new Health(true, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()),
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new SseHub<>("point"), new SseHub<>("alert"))).start()) {
                 latency("query: month point (revenue, rep)", port, "/api/kpis/revenue?dimension=rep&key=R-emea-1&grain=month&from=2026-03&to=2026-03");

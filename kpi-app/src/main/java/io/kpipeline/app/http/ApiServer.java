@@ -37,13 +37,16 @@ public final class ApiServer implements AutoCloseable {
                            Supplier<Health> health, PrometheusMeterRegistry metrics, SseHub<KpiPoint> points, SseHub<Alert> alertHub) {
     }
 
-    public ApiServer(String host, int port, Services s) {
+    /** @param maxBodyBytes the largest request body read (the webhooks' {@code webhook-max-bytes}) */
+    public ApiServer(String host, int port, long maxBodyBytes, Services s) {
         this.metrics = s.metrics();
         server = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.jetty.host = host;
             config.jetty.port = port;
+            // Javalin's own limit (1 MB by default) would turn a webhook body under webhook-max-bytes into an error
+            config.http.maxRequestSize = maxBodyBytes;
             config.routes.get("/health", timed("health", ctx -> {
                 Health h = s.health().get();
                 json(ctx.status(h.up() ? 200 : 503), h.document());
@@ -51,7 +54,9 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             config.routes.get("/api/kpis", timed("catalogue", ctx -> json(ctx, KpiQuery.catalogue())));
             config.routes.get("/api/config", ctx -> json(ctx, s.config()));
-            s.webhooks().forEach((path, handler) -> config.routes.post(path, timed("webhook_" + path.substring(path.lastIndexOf('/') + 1), handler)));
+            if (s.webhooks() != null) {
+                s.webhooks().forEach((path, handler) -> config.routes.post(path, timed("webhook_" + path.substring(path.lastIndexOf('/') + 1), handler)));
+            }
             config.routes.get("/api/kpis/{id}", timed("points", ctx -> {
                 if (forwarded(ctx, s)) {
                     return;

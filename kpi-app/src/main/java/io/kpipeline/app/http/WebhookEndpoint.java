@@ -22,6 +22,8 @@ import java.util.Map;
  * harmless (the CRM's ids are the events' ids).
  */
 public final class WebhookEndpoint {
+    /** Up to this size an over-limit body is still read (and dropped) before the 413; beyond it the connection closes. */
+    private static final long DRAIN_LIMIT = 64L << 20;
     private final WebhookConnector connector;
     private final EventSink sink;
     private final long maxBytes;
@@ -50,6 +52,10 @@ public final class WebhookEndpoint {
     public void handle(Context ctx) throws Exception {
         long declared = ctx.contentLength();
         if (declared > maxBytes) {
+            if (declared <= DRAIN_LIMIT) {
+                // read what was sent, so the sender gets the 413 rather than a connection reset mid-upload
+                ctx.req().getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+            }
             throw new QueryException(413, "body of " + declared + " bytes is over the limit of " + maxBytes + " (webhook-max-bytes)");
         }
         byte[] body = ctx.bodyAsBytes();
@@ -67,11 +73,15 @@ public final class WebhookEndpoint {
         } catch (WebhookException e) {
             throw new QueryException(e.status(), e.getMessage());
         }
+        java.util.List<java.util.concurrent.Future<?>> deadLetters = new java.util.ArrayList<>();
         for (Translation.Rejected r : t.rejected()) {
-            sink.reject(r.reason(), "webhook:" + connector.name(), null, (long) r.index(), r.raw());
+            deadLetters.add(sink.reject(r.reason(), "webhook:" + connector.name(), null, (long) r.index(), r.raw()));
         }
         java.util.List<CrmEvent> events = t.events();
         sink.sendDurably(events); // flushes the dead letters above too
+        for (var d : deadLetters) {
+            d.get(); // a dead letter that did not arrive must make the CRM retry, as a lost event would
+        }
         accepted.increment(events.size());
         rejected.increment(t.rejected().size());
         WebhookConnector.Reply reply = connector.accepted(t);

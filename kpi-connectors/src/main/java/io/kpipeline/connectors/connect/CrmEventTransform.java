@@ -120,13 +120,14 @@ public final class CrmEventTransform<R extends ConnectRecord<R>> implements Tran
             t.reject(0, "INVALID_JSON", e.getMessage(), new String(body, StandardCharsets.UTF_8));
         }
         try {
+            List<java.util.concurrent.Future<?>> deadLetters = new java.util.ArrayList<>();
             for (Translation.Rejected r : t.rejected()) {
-                sink.reject(r.reason(), "connect:" + translator.name(), null, null, r.raw());
+                deadLetters.add(sink.reject(r.reason(), "connect:" + translator.name(), null, null, r.raw()));
             }
             List<CrmEvent> events = t.events();
             sink.sendDurably(events.size() > 1 ? events.subList(1, events.size()) : List.of());
-            if (sink.firstFailure() != null) {
-                throw new ConnectException("dead letters were not acknowledged", sink.firstFailure());
+            for (var d : deadLetters) {
+                d.get();
             }
             if (events.isEmpty()) {
                 return null;
@@ -138,7 +139,7 @@ public final class CrmEventTransform<R extends ConnectRecord<R>> implements Tran
             throw new ConnectException("interrupted while sending", e);
         } catch (java.util.concurrent.ExecutionException e) {
             // Connect retries the batch; ids are stable, so what did arrive is a duplicate then
-            throw new ConnectException("the further events of a delivery were not acknowledged", e.getCause());
+            throw new ConnectException("the dead letters or further events of a delivery were not acknowledged", e.getCause());
         }
     }
 

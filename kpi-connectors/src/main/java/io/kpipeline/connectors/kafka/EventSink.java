@@ -80,11 +80,15 @@ public final class EventSink implements AutoCloseable {
         producer.send(record, callback);
     }
 
-    /** Sends a rejected input with its reason; {@code file}/{@code line} say where it came from when known. */
-    public void reject(InvalidEventException reason, String source, String file, Long line, byte[] raw) {
+    /**
+     * Sends a rejected input with its reason; {@code file}/{@code line} say where it came from when known. The
+     * future completes when the broker has it, for callers that answer only once everything is durable.
+     */
+    public java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> reject(InvalidEventException reason, String source,
+                                                                                                String file, Long line, byte[] raw) {
         DeadLetter dl = new DeadLetter(reason.getMessage(), reason.reasonCode(), source, file, line, null, null, null, null,
                 ByteBuffer.wrap(raw), Instant.now());
-        producer.send(new ProducerRecord<>(deadLetterTopic, null, deadLetters.serialize(deadLetterTopic, dl)), callback);
+        return producer.send(new ProducerRecord<>(deadLetterTopic, null, deadLetters.serialize(deadLetterTopic, dl)), callback);
     }
 
     public long acked() {
