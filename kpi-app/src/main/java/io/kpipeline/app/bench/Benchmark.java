@@ -1,6 +1,7 @@
 package io.kpipeline.app.bench;
 
 import io.kpipeline.app.broker.EmbeddedKafka;
+import io.kpipeline.app.broker.FreePorts;
 import io.kpipeline.app.http.ApiServer;
 import io.kpipeline.app.http.Health;
 import io.kpipeline.app.http.SseHub;
@@ -92,7 +93,7 @@ public final class Benchmark {
 
     public Path run() throws Exception {
         Path dir = Files.createTempDirectory("kpi-bench");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), "localhost", freePort(), freePort(), PARTITIONS)) {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), "localhost", FreePorts.next(), FreePorts.next(), PARTITIONS)) {
             String bootstrap = kafka.bootstrapServers();
             SchemaRegistryCore registry = SchemaRegistryCore.inMemory();
             System.out.printf("generating a simulated history of about %,d events...%n", targetEvents);
@@ -193,7 +194,7 @@ public final class Benchmark {
                     streams.store(StoreQueryParameters.fromNameAndType(Stores.AGGREGATES, QueryableStoreTypes.<String, byte[]>keyValueStore())),
                     streams.store(StoreQueryParameters.fromNameAndType(Stores.HISTOGRAMS, QueryableStoreTypes.<String, byte[]>keyValueStore())))),
                     EngineSettings.defaults().calendar(), Clock.systemUTC());
-            int port = freePort();
+            int port = FreePorts.next();
             try (ApiServer api = new ApiServer("localhost", port, 1_000_000, new ApiServer.Services(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), null, null, () -> query, () -> null,
                     () -> new Health(true, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()),
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new SseHub<>("point"), new SseHub<>("alert"))).start()) {
@@ -368,9 +369,6 @@ public final class Benchmark {
         }
     }
 
-    static int freePort() {
-        return io.kpipeline.app.broker.FreePorts.next();
-    }
 
 
 }

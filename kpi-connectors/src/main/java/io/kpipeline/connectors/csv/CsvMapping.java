@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.kpipeline.connectors.crm.Canonical;
+import io.kpipeline.connectors.crm.Translation;
 import io.kpipeline.schemas.event.InvalidEventException;
 
 import java.io.IOException;
@@ -124,8 +125,12 @@ public final class CsvMapping {
         return out;
     }
 
-    /** The canonical events of one row (as contract JSON), or rejections of those that cannot be made. */
-    public void map(Map<String, String> row, EventSink out) {
+    /**
+     * The canonical events of one row, checked against the contract, or the rejection of each that cannot be made;
+     * {@code raw} is the row as it goes to the dead-letter topic.
+     */
+    public Translation map(Map<String, String> row, String raw) {
+        Translation t = new Translation();
         for (EventRule rule : events) {
             if (!rule.applies(row)) {
                 continue;
@@ -141,18 +146,12 @@ public final class CsvMapping {
                 }
                 Canonical event = Canonical.event(eventId, rule.type, instant(at), origin);
                 rule.fields.forEach((field, value) -> event.with(field, value.resolve(row)));
-                out.event(event);
+                t.add(event.json(), 0, raw);
             } catch (InvalidEventException e) {
-                out.rejected(e);
+                t.reject(0, e, raw);
             }
         }
-    }
-
-    /** Where a row's events go. */
-    public interface EventSink {
-        void event(Canonical event);
-
-        void rejected(InvalidEventException reason);
+        return t;
     }
 
     private Instant instant(String text) {

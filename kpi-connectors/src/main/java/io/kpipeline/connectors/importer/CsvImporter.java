@@ -7,19 +7,15 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.kpipeline.avro.CrmEvent;
-import io.kpipeline.connectors.crm.Canonical;
+import io.kpipeline.connectors.crm.Translation;
 import io.kpipeline.connectors.csv.CsvMapping;
 import io.kpipeline.connectors.kafka.EventSink;
-import io.kpipeline.schemas.event.EventJson;
-import io.kpipeline.schemas.event.InvalidEventException;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -72,27 +68,14 @@ public final class CsvImporter {
                 JsonLocation at = rows.getParser().currentTokenLocation();
                 long line = at.getLineNr();
                 summary.lines++;
-                List<InvalidEventException> errors = new ArrayList<>();
-                mapping.map(row, new CsvMapping.EventSink() {
-                    @Override
-                    public void event(Canonical event) {
-                        try {
-                            CrmEvent e = EventJson.fromTree(event.json());
-                            sink.send(e);
-                            summary.sent++;
-                        } catch (InvalidEventException invalid) {
-                            errors.add(invalid);
-                        }
-                    }
-
-                    @Override
-                    public void rejected(InvalidEventException reason) {
-                        errors.add(reason);
-                    }
-                });
-                for (InvalidEventException e : errors) {
-                    summary.reject(e, line);
-                    sink.reject(e, "import", name, line, JSON.writeValueAsBytes(row));
+                Translation t = mapping.map(row, JSON.writeValueAsString(row));
+                for (CrmEvent e : t.events()) {
+                    sink.send(e);
+                    summary.sent++;
+                }
+                for (Translation.Rejected r : t.rejected()) {
+                    summary.reject(r.reason(), line);
+                    sink.reject(r.reason(), "import", name, line, r.raw());
                 }
                 progress.at(Math.max(at.getByteOffset(), at.getCharOffset()), summary);
                 if (sink.firstFailure() != null) {

@@ -1,7 +1,8 @@
 package io.kpipeline.connectors.csv;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kpipeline.connectors.crm.Canonical;
+import io.kpipeline.connectors.crm.Translation;
+import io.kpipeline.schemas.event.EventJson;
 import io.kpipeline.schemas.event.InvalidEventException;
 import org.junit.jupiter.api.Test;
 
@@ -34,20 +35,14 @@ class CsvMappingTest {
         return map(mapping, row);
     }
 
+    /** A row's events in their contract JSON (each has passed the contract's checks), and its rejections. */
     static Out map(CsvMapping mapping, Map<String, String> row) {
-        Out out = new Out(new ArrayList<>(), new ArrayList<>());
-        mapping.map(row, new CsvMapping.EventSink() {
-            @Override
-            public void event(Canonical event) {
-                out.events.add(event.json());
-            }
-
-            @Override
-            public void rejected(InvalidEventException reason) {
-                out.rejected.add(reason);
-            }
-        });
-        return out;
+        Translation t = mapping.map(row, row.toString());
+        List<ObjectNode> events = new ArrayList<>();
+        for (var e : t.events()) {
+            events.add((ObjectNode) EventJson.readTree(EventJson.write(e).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        return new Out(events, t.rejected().stream().map(Translation.Rejected::reason).toList());
     }
 
     static Map<String, String> row(String... kv) {
