@@ -5,6 +5,7 @@ import io.kpipeline.app.broker.FreePorts;
 import io.kpipeline.app.http.ApiServer;
 import io.kpipeline.app.http.Health;
 import io.kpipeline.app.http.SseHub;
+import io.kpipeline.connectors.kafka.PartitionWarmup;
 import io.kpipeline.avro.CrmEvent;
 import io.kpipeline.connectors.simulate.CrmSimulator;
 import io.kpipeline.schemas.event.EntityKey;
@@ -27,7 +28,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -48,20 +48,14 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -135,12 +129,26 @@ public final class Benchmark {
 
     private double produce(String bootstrap, List<ProducerRecord<byte[], byte[]>> records, String topic) {
         Map<String, Object> config = io.kpipeline.connectors.kafka.ProducerTuning.bulk(Map.of("bootstrap.servers", bootstrap));
+        java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
         long start = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+            PartitionWarmup warmup = new PartitionWarmup(PARTITIONS);
             for (ProducerRecord<byte[], byte[]> r : records) {
-                producer.send(new ProducerRecord<>(topic, r.key(), r.value()));
+                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, r.key(), r.value());
+                if (!warmup.done()) {
+                    warmup.sendAndWait(producer, record);
+                } else {
+                    producer.send(record, (meta, e) -> {
+                        if (e != null) {
+                            failure.compareAndSet(null, e);
+                        }
+                    });
+                }
             }
             producer.flush();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("the broker refused records of " + topic + ": " + failure.get().getMessage(), failure.get());
         }
         return records.size() / seconds(start);
     }
@@ -176,7 +184,11 @@ public final class Benchmark {
 
     private void fullTopology(String bootstrap, Path state, SchemaRegistryCore registry, long n, double baseline) throws Exception {
         EngineCounters counters = new EngineCounters();
-        Topology topology = KpiTopology.build(TopicNames.DEFAULT, registry, EngineSettings.defaults(), counters, Duration.ofSeconds(1));
+        // leads of the live phase's SLA probes are due seconds after creation, so alert delay is measured in the run
+        EngineSettings settings = new EngineSettings(EngineSettings.defaults().calendar(), EngineSettings.defaults().fx(),
+                EngineSettings.defaults().correctionHorizon(), EngineSettings.defaults().leadResponseSla(),
+                Map.of(LivePhase.SLA_SOURCE, LivePhase.SLA), Map.of());
+        Topology topology = KpiTopology.build(TopicNames.DEFAULT, registry, settings, counters, Duration.ofSeconds(1));
         KafkaStreams[] holder = new KafkaStreams[1];
         double rate = runUntil(topology, props(bootstrap, state, "bench-kpi"),
                 () -> counters.applied() + counters.duplicates() + counters.rejectedTotal(), n, holder);
@@ -198,11 +210,8 @@ public final class Benchmark {
             try (ApiServer api = new ApiServer("localhost", port, 1_000_000, new ApiServer.Services(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), null, null, () -> query, () -> null,
                     () -> new Health(true, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()),
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new SseHub<>("point"), new SseHub<>("alert"))).start()) {
-                latency("query: month point (revenue, rep)", port, "/api/kpis/revenue?dimension=rep&key=R-emea-1&grain=month&from=2026-03&to=2026-03");
-                latency("query: year range by day (leads, team)", port, "/api/kpis/leads_created?dimension=team&key=T-emea&grain=day&from=2026-01-01&to=2026-12-31");
-                latency("query: month ranking (win_rate, rep)", port, "/api/kpis/win_rate/ranking?dimension=rep&grain=month&period=2026-03");
+                new LivePhase(bootstrap, registry, query, port, report).run(liveRate, liveSeconds);
             }
-            freshness(bootstrap, registry, query, liveRate, liveSeconds);
         } finally {
             streams.close(Duration.ofSeconds(30));
         }
@@ -214,79 +223,6 @@ public final class Benchmark {
         }
         report.put("peak heap (sum of pool peaks)", heapPeak / 1e6, "MB");
         report.put("peak RSS (VmHWM)", rssPeakKb() / 1e3, "MB");
-    }
-
-    /**
-     * Freshness at a sustained live rate: new leads are produced at {@code rate} events/s; once a second one of
-     * them is a probe with a source of its own, and the time from its append to its count being visible to a
-     * query is recorded.
-     */
-    private void freshness(String bootstrap, SchemaRegistryCore registry, KpiQuery query, int rate, int seconds) throws Exception {
-        AvroSerializer<CrmEvent> serializer = new AvroSerializer<>(registry, false);
-        Map<String, Object> config = Map.of("bootstrap.servers", bootstrap, "acks", "all", "enable.idempotence", true, "linger.ms", 5);
-        Percentiles fresh = new Percentiles();
-        io.kpipeline.streams.aggregate.Dimension source = io.kpipeline.streams.aggregate.Dimension.SOURCE;
-        var leads = KpiQuery.kpi("leads_created");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
-            long start = System.nanoTime();
-            long sent = 0;
-            for (int second = 0; second < seconds; second++) {
-                String probe = "probe-" + System.nanoTime();
-                long probeSentAt = 0;
-                for (int i = 0; i < rate; i++) {
-                    long due = start + (long) ((sent * 1e9) / rate);
-                    while (System.nanoTime() < due) {
-                        Thread.onSpinWait();
-                    }
-                    boolean isProbe = i == rate / 2;
-                    Instant now = Instant.now();
-                    CrmEvent e = new CrmEvent("live-" + sent, io.kpipeline.avro.EventType.LeadCreated, now, "bench",
-                            new io.kpipeline.avro.LeadCreated("LL-" + sent, "R-live", "T-live", "EMEA", "SMB", isProbe ? probe : "live", null));
-                    producer.send(new ProducerRecord<>("crm-events", ("lead:LL-" + sent).getBytes(StandardCharsets.UTF_8), serializer.serialize("crm-events", e)));
-                    sent++;
-                    if (isProbe) {
-                        producer.flush();
-                        probeSentAt = System.nanoTime();
-                        int day = io.kpipeline.streams.time.Grain.DAY.ordinalOf(now.atZone(java.time.ZoneOffset.UTC).toLocalDate());
-                        waitVisible(query, leads, source, probe, day, probeSentAt, fresh);
-                    }
-                }
-            }
-        }
-        report.put("freshness at " + rate + " events/s p50 (append to visible)", fresh.millis(50), "ms");
-        report.put("freshness at " + rate + " events/s p99", fresh.millis(99), "ms");
-    }
-
-    private static void waitVisible(KpiQuery query, io.kpipeline.streams.kpi.KpiDefinition kpi, io.kpipeline.streams.aggregate.Dimension dim,
-                                    String key, int day, long sentAt, Percentiles into) throws InterruptedException {
-        long deadline = sentAt + 30_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            var point = query.point(kpi, dim, key, io.kpipeline.streams.time.Grain.DAY, day);
-            if (point.hasNonNull("value")) {
-                into.recordNanos(System.nanoTime() - sentAt);
-                return;
-            }
-            Thread.sleep(5);
-        }
-        into.recordNanos(30_000_000_000L);
-    }
-
-    private void latency(String name, int port, String path) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build();
-        Percentiles p = new Percentiles();
-        for (int i = 0; i < 300; i++) {
-            long t = System.nanoTime();
-            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
-            }
-            if (i >= 50) {
-                p.recordNanos(System.nanoTime() - t);
-            }
-        }
-        report.put(name + " p50", p.millis(50), "ms");
-        report.put(name + " p99", p.millis(99), "ms");
     }
 
     private double runUntil(Topology topology, Properties props, LongSupplier progress, long n, KafkaStreams[] keep)

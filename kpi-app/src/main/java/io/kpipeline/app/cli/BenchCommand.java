@@ -17,7 +17,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "a small history (100,000 events) that finishes in about a minute")
     boolean quick;
 
-    @Option(names = "--rate", defaultValue = "1000", description = "sustained live rate for the freshness measurement (default ${DEFAULT-VALUE} events/s)")
+    @Option(names = "--rate", defaultValue = "2000", description = "sustained live rate for the freshness measurement (default ${DEFAULT-VALUE} events/s)")
     int rate;
 
     @Option(names = "--live-seconds", defaultValue = "30", description = "how long the live phase lasts (default ${DEFAULT-VALUE} s)")

@@ -1,5 +1,7 @@
 package io.kpipeline.app.cli;
 
+import io.kpipeline.app.bench.ChildJvm;
+import io.kpipeline.connectors.kafka.PartitionWarmup;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -23,34 +25,20 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class RawProducerBaseline {
     static final String TOPIC = "kpi-bench-raw";
-    private static final String RESULT = "raw-producer-records-per-second ";
+    private static final String RESULT = "raw-producer-records-per-second";
 
     private RawProducerBaseline() {
     }
 
     /** Entry point of the baseline's own JVM: {@code BOOTSTRAP FILE PARTITIONS}; prints its rate on one line. */
     public static void main(String[] args) throws Exception {
-        System.out.println(RESULT + measure(args[0], Path.of(args[1]), Integer.parseInt(args[2])));
+        System.out.println(RESULT + " " + measure(args[0], Path.of(args[1]), Integer.parseInt(args[2])));
     }
 
     /** Records per second of the baseline run in a fresh JVM with the heap settings of this one. */
     static double measureInFreshJvm(String bootstrap, Path file, int partitions) throws Exception {
-        List<String> command = new java.util.ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("-Xm") || arg.startsWith("-XX:+Use") && arg.endsWith("GC")) {
-                command.add(arg);
-            }
-        }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), RawProducerBaseline.class.getName(), bootstrap,
-                file.toAbsolutePath().toString(), Integer.toString(partitions)));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("the raw producer baseline failed: " + output.strip().lines().reduce((a, b) -> b).orElse(""));
-        }
-        return output.lines().filter(l -> l.startsWith(RESULT)).map(l -> Double.parseDouble(l.substring(RESULT.length())))
-                .findFirst().orElseThrow(() -> new IllegalStateException("the raw producer baseline printed no rate"));
+        return ChildJvm.start(RawProducerBaseline.class, bootstrap, file.toAbsolutePath().toString(), Integer.toString(partitions))
+                .result(RESULT);
     }
 
     /** Records per second. */
@@ -61,7 +49,6 @@ public final class RawProducerBaseline {
             // first run: nothing to delete
         }
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            Thread.sleep(500);
             admin.createTopics(List.of(new NewTopic(TOPIC, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
         Map<String, Object> config = io.kpipeline.connectors.kafka.ProducerTuning.bulk(Map.of("bootstrap.servers", bootstrap));
@@ -70,11 +57,17 @@ public final class RawProducerBaseline {
         long start = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
              BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            PartitionWarmup warmup = new PartitionWarmup(partitions);
             String line;
             while ((line = reader.readLine()) != null) {
                 byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-                producer.send(new ProducerRecord<>(TOPIC, Long.toString(n++).getBytes(StandardCharsets.UTF_8), bytes),
-                        (m, e) -> { if (e == null) acked.incrementAndGet(); });
+                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(TOPIC, Long.toString(n++).getBytes(StandardCharsets.UTF_8), bytes);
+                if (!warmup.done()) {
+                    warmup.sendAndWait(producer, record);
+                    acked.incrementAndGet();
+                } else {
+                    producer.send(record, (m, e) -> { if (e == null) acked.incrementAndGet(); });
+                }
             }
             producer.flush();
         }

@@ -1,0 +1,44 @@
+package io.kpipeline.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kpipeline.app.cli.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static io.kpipeline.app.PipelineIT.JSON;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code kpi bench --quick} as CI's smoke test: it finishes and reports every figure (not their values). */
+class BenchSmokeIT {
+    static final List<String> FIGURES = List.of("events", "mean event size", "raw producer (acks=all, lz4)", "raw consumer",
+            "baseline: one-stage windowed count, EOS", "full KPI topology backfill, EOS", "full topology / windowed-count baseline",
+            "state on disk", "state on disk per million events", "query: month point (revenue, rep) p50", "query: month point (revenue, rep) p99",
+            "query: year range by day (leads, team) p50", "query: year range by day (leads, team) p99", "query: month ranking (win_rate, rep) p50",
+            "query: month ranking (win_rate, rep) p99", "concurrent query load (second process, 4 connections)",
+            "alert delay p50 (deadline to alert on topic)", "alert delay p99", "peak heap (sum of pool peaks)", "peak RSS (VmHWM)");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(300)
+    void quickBenchReportsEveryFigure() throws Exception {
+        assertThat(Main.execute("bench", "--quick", "--live-seconds", "5", "--out", dir.toString())).isZero();
+        Path report;
+        try (Stream<Path> files = Files.list(dir)) {
+            report = files.filter(f -> f.getFileName().toString().endsWith(".json")).findFirst().orElseThrow();
+        }
+        JsonNode figures = JSON.readTree(report.toFile()).get("figures");
+        for (String name : FIGURES) {
+            assertThat(figures.has(name)).as(name).isTrue();
+            assertThat(figures.get(name).asDouble()).as(name).isPositive();
+        }
+        assertThat(figures.fieldNames()).toIterable().anyMatch(n -> n.startsWith("freshness at") && n.endsWith("p99"));
+    }
+}
