@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kpipeline.app.broker.EmbeddedKafka;
 import io.kpipeline.app.config.KpiConfig;
+import io.kpipeline.app.http.AccessControl;
 import io.kpipeline.app.http.ApiServer;
 import io.kpipeline.app.http.Health;
 import io.kpipeline.schemas.registry.EmbeddedSchemaRegistry;
@@ -108,7 +109,7 @@ public final class Pipeline implements AutoCloseable {
             resources.add(kafka);
             bootstrap = kafka.bootstrapServers();
         }
-        Map<String, Object> client = Map.of("bootstrap.servers", bootstrap);
+        Map<String, Object> client = config.kafkaClient(bootstrap);
         createTopics(client);
         if (registryUrl == null || registryUrl.isBlank()) {
             SchemaRegistryCore core = new SchemaRegistryCore(new KafkaSchemaLog("_schemas", client));
@@ -124,13 +125,15 @@ public final class Pipeline implements AutoCloseable {
         DistributionSummary delivery = DistributionSummary.builder("kpi_update_delivery_seconds")
                 .description("time from a KPI point's publication on kpi-updates to its delivery to live clients")
                 .publishPercentiles(0.5, 0.99).register(metrics);
-        resources.add(new LiveFeed(bootstrap, registry, pointHub, alertHub, ms -> delivery.record(ms / 1000.0)).start());
-        EventSink webhookSink = new EventSink(Map.of("bootstrap.servers", bootstrap), registry, "crm-events", "crm-events-dlq");
+        resources.add(new LiveFeed(client, registry, pointHub, alertHub, ms -> delivery.record(ms / 1000.0)).start());
+        EventSink webhookSink = new EventSink(client, registry, "crm-events", "crm-events-dlq");
         resources.add(webhookSink);
         var webhooks = Webhooks.from(config, webhookSink, metrics);
+        io.kpipeline.app.http.Tls tls = config.tls();
         api = new ApiServer(config.get("host"), config.integer("port"), config.longValue("webhook-max-bytes"),
                 new ApiServer.Services(JsonNodeFactory.instance.objectNode().put("reportingCurrency", config.get("reporting-currency"))
-                        .put("businessTimeZone", config.zone().getId()), webhooks, this::remoteOwner, () -> query, () -> alertStore, this::health, metrics, pointHub, alertHub)).start();
+                        .put("businessTimeZone", config.zone().getId()), webhooks, this::remoteOwner, () -> query, () -> alertStore, this::health, metrics, pointHub, alertHub),
+                new AccessControl(config.get("api-token"), tls != null), tls).start();
         resources.add(api);
         // closed before the HTTP server, so open event streams end while their responses still exist
         resources.add(pointHub);
@@ -140,13 +143,22 @@ public final class Pipeline implements AutoCloseable {
 
     private void startStreams() {
         Properties p = new Properties();
+        p.putAll(config.kafkaClient(bootstrap));
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.get("application-id"));
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.duration("commit-interval").toMillis());
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, config.longValue("cache-max-bytes"));
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
-        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.external() ? -1 : 1);
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.get("replication-factor").isBlank() ? (config.external() ? -1 : 1)
+                : config.integer("replication-factor"));
+        // a standby keeps a warm copy of the stores on another instance, so a killed owner's series answer again
+        // as soon as the group reassigns them, without a restore from the changelog (no effect on a lone instance)
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.integer("standby-replicas"));
+        // how soon the group notices a killed instance (Kafka's default, 45 s, would leave its series dark that long)
+        int session = (int) config.duration("session-timeout").toMillis();
+        p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), session);
+        p.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), Math.max(500, session / 4));
         p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.get("host") + ":" + config.integer("port"));
         Path stateDir = config.dataDir().resolve("streams");
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
@@ -184,7 +196,8 @@ public final class Pipeline implements AutoCloseable {
     private void createTopics(Map<String, Object> client) {
         int partitions = config.integer("partitions");
         try (Admin admin = Admin.create(client)) {
-            short rf = (short) Math.min(3, admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size());
+            short rf = (short) (config.get("replication-factor").isBlank()
+                    ? Math.min(3, admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size()) : config.integer("replication-factor"));
             List<NewTopic> topics = List.of(
                     new NewTopic("crm-events", partitions, rf).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")),
                     new NewTopic("crm-events-dlq", partitions, rf).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")),

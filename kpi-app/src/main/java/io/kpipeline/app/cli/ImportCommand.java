@@ -66,8 +66,8 @@ public final class ImportCommand implements Callable<Integer> {
             }
         }
         Endpoints ep = Endpoints.of(config);
-        ep.requireReachable();
-        try (EventSink sink = new EventSink(Map.of("bootstrap.servers", ep.bootstrap()),
+        ep.requireReachable(config);
+        try (EventSink sink = new EventSink(config.kafkaClient(ep.bootstrap()),
                 new RestSchemaRegistryClient(ep.registryUrl(), null), "crm-events", "crm-events-dlq")) {
             boolean terminal = System.console() != null;
             ImportSummary s = csvMapping != null ? new CsvImporter(sink, csvMapping, System.out, terminal).importFile(file)
@@ -102,9 +102,10 @@ public final class ImportCommand implements Callable<Integer> {
             return new Endpoints(bootstrap, registry);
         }
 
-        void requireReachable() {
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap, "request.timeout.ms", 5000,
-                    "default.api.timeout.ms", 5000, "reconnect.backoff.max.ms", 1000))) {
+        void requireReachable(KpiConfig config) {
+            Map<String, Object> client = config.kafkaClient(bootstrap);
+            client.putAll(Map.of("request.timeout.ms", 5000, "default.api.timeout.ms", 5000, "reconnect.backoff.max.ms", 1000));
+            try (Admin admin = Admin.create(client)) {
                 admin.describeCluster().nodes().get(6, TimeUnit.SECONDS);
             } catch (Exception e) {
                 throw new IllegalStateException("the pipeline is not reachable: no Kafka broker answers at " + bootstrap

@@ -61,7 +61,7 @@ public final class RunCommand implements Callable<Integer> {
         System.out.printf("kpi: ready in %.1f s: http://localhost:%d (Kafka %s, schema registry %s). Ctrl-C stops.%n",
                 (System.nanoTime() - started) / 1e9, pipeline.httpPort(), pipeline.bootstrapServers(), pipeline.registryUrl());
         if (simulate) {
-            EventSink sink = new EventSink(Map.of("bootstrap.servers", pipeline.bootstrapServers()), pipeline.registry(),
+            EventSink sink = new EventSink(config.kafkaClient(pipeline.bootstrapServers()), pipeline.registry(),
                     "crm-events", "crm-events-dlq");
             Thread t = new Thread(() -> LiveSimulation.run(sink, 42, 200, 7), "kpi-simulator");
             t.setDaemon(true);

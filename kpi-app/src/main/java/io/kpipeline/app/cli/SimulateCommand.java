@@ -69,8 +69,8 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         KpiConfig config = common.load(Map.of());
         ImportCommand.Endpoints ep = ImportCommand.Endpoints.of(config);
-        ep.requireReachable();
-        try (EventSink sink = new EventSink(Map.of("bootstrap.servers", ep.bootstrap()),
+        ep.requireReachable(config);
+        try (EventSink sink = new EventSink(config.kafkaClient(ep.bootstrap()),
                 new RestSchemaRegistryClient(ep.registryUrl(), null), "crm-events", "crm-events-dlq")) {
             if (live) {
                 System.out.println("streaming a live simulated CRM into " + ep.bootstrap() + " (Ctrl-C stops)");

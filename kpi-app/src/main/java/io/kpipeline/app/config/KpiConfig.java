@@ -63,9 +63,19 @@ public final class KpiConfig {
         DEFAULTS.put("pipedrive-user", "");
         DEFAULTS.put("pipedrive-password", "");
         DEFAULTS.put("salesforce-organization-id", "");
+        DEFAULTS.put("api-token", "");
+        DEFAULTS.put("tls-keystore", "");
+        DEFAULTS.put("tls-keystore-password", "");
+        DEFAULTS.put("tls-truststore", "");
+        DEFAULTS.put("tls-truststore-password", "");
+        DEFAULTS.put("standby-replicas", "1");
+        DEFAULTS.put("replication-factor", "");
+        DEFAULTS.put("session-timeout", "PT10S");
     }
 
-    private static final List<String> PREFIXES = List.of("lead-response-sla.source.", "lead-response-sla.segment.");
+    /** {@code kafka.*} settings go to every Kafka client as they are (security.protocol, sasl.*, ssl.*, ...). */
+    public static final String KAFKA_PREFIX = "kafka.";
+    private static final List<String> PREFIXES = List.of("lead-response-sla.source.", "lead-response-sla.segment.", KAFKA_PREFIX);
 
     private final Map<String, String> values;
 
@@ -152,6 +162,39 @@ public final class KpiConfig {
         }
         fxRates();
         crmMapping();
+        tls();
+        if (integer("standby-replicas") < 0) {
+            throw new ConfigException("standby-replicas: must be 0 or more");
+        }
+        if (!get("replication-factor").isBlank() && integer("replication-factor") < 1) {
+            throw new ConfigException("replication-factor: must be at least 1 (or blank: as many brokers as there are, up to 3)");
+        }
+        duration("session-timeout");
+    }
+
+    /** HTTPS settings, or null when {@code tls-keystore} is not set. */
+    public io.kpipeline.app.http.Tls tls() {
+        if (get("tls-keystore").isBlank()) {
+            return null;
+        }
+        try {
+            return io.kpipeline.app.http.Tls.load(Path.of(get("tls-keystore")), get("tls-keystore-password"),
+                    get("tls-truststore").isBlank() ? null : Path.of(get("tls-truststore")), get("tls-truststore-password"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    /** The Kafka client settings given as {@code kafka.*}, with the prefix removed, plus bootstrap.servers. */
+    public Map<String, Object> kafkaClient(String bootstrapServers) {
+        Map<String, Object> client = new HashMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith(KAFKA_PREFIX)) {
+                client.put(k.substring(KAFKA_PREFIX.length()), v);
+            }
+        });
+        client.put("bootstrap.servers", bootstrapServers);
+        return client;
     }
 
     /** The CRM webhook mapping: the shipped defaults with the {@code crm-mapping} file, if any, laid over them. */

@@ -31,20 +31,44 @@ public final class ApiServer implements AutoCloseable {
     private static final String CHART_JS = "/META-INF/resources/webjars/chart.js/4.5.1/dist/chart.umd.js";
     private final Javalin server;
     private final PrometheusMeterRegistry metrics;
+    private final AccessControl access;
+    private final java.net.http.HttpClient peers;
+    private final String peerScheme;
 
     /** What the API serves; suppliers answer null while the stream processors are not ready. */
     public record Services(ObjectNode config, java.util.Map<String, Handler> webhooks, Supplier<String> remoteOwner, Supplier<KpiQuery> query, Supplier<ReadOnlyKeyValueStore<String, byte[]>> alerts,
                            Supplier<Health> health, PrometheusMeterRegistry metrics, SseHub<KpiPoint> points, SseHub<Alert> alertHub) {
     }
 
-    /** @param maxBodyBytes the largest request body read (the webhooks' {@code webhook-max-bytes}) */
+    /** An open API over plain HTTP. */
     public ApiServer(String host, int port, long maxBodyBytes, Services s) {
+        this(host, port, maxBodyBytes, s, new AccessControl(null, false), null);
+    }
+
+    /**
+     * @param maxBodyBytes the largest request body read (the webhooks' {@code webhook-max-bytes})
+     * @param access       the {@code api-token} rule, also put on requests forwarded to other instances
+     * @param tls          HTTPS in place of HTTP (and for forwarded requests), or null
+     */
+    public ApiServer(String host, int port, long maxBodyBytes, Services s, AccessControl access, Tls tls) {
         this.metrics = s.metrics();
+        this.access = access;
+        java.net.http.HttpClient.Builder peerClient = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(2));
+        if (tls != null) {
+            peerClient.sslContext(tls.peerContext());
+        }
+        this.peers = peerClient.build();
+        this.peerScheme = tls != null ? "https://" : "http://";
         server = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.jetty.host = host;
             config.jetty.port = port;
+            if (tls != null) {
+                config.jetty.addConnector((jetty, http) -> tls.connector(jetty, http, host, port));
+            }
+            // first of all handlers: nothing is answered, nor any parameter checked, before the token is
+            config.routes.before(access::check);
             // Javalin's own limit (1 MB by default) would turn a webhook body under webhook-max-bytes into an error
             config.http.maxRequestSize = maxBodyBytes;
             config.routes.get("/health", timed("health", ctx -> {
@@ -110,15 +134,13 @@ public final class ApiServer implements AutoCloseable {
         });
     }
 
-    private static final java.net.http.HttpClient PEERS = java.net.http.HttpClient.newBuilder()
-            .connectTimeout(java.time.Duration.ofSeconds(2)).build();
     private static final String FORWARDED = "X-Kpi-Forwarded";
 
     /**
      * Answers from the instance that owns the KPI stores when that is another one (one hop at most: a forwarded
      * request that lands on a non-owner, mid-rebalance, is a 503 to retry).
      */
-    private static boolean forwarded(Context ctx, Services s) throws Exception {
+    private boolean forwarded(Context ctx, Services s) throws Exception {
         if (s.remoteOwner() == null) {
             return false;
         }
@@ -130,9 +152,19 @@ public final class ApiServer implements AutoCloseable {
             throw new InvalidStateStoreException("the KPI stores are moving between instances");
         }
         String query = ctx.queryString();
-        java.net.http.HttpResponse<byte[]> r = PEERS.send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://" + owner + ctx.path() + (query == null ? "" : "?" + query)))
-                .header(FORWARDED, "1").timeout(java.time.Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(peerScheme + owner + ctx.path() + (query == null ? "" : "?" + query)))
+                .header(FORWARDED, "1").timeout(java.time.Duration.ofSeconds(10));
+        if (access.enabled()) {
+            request.header("Authorization", access.authorization());
+        }
+        java.net.http.HttpResponse<byte[]> r;
+        try {
+            r = peers.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            // the owner is gone or stuck: the group will move its stores (to a standby first) once it notices
+            throw new InvalidStateStoreException("the instance owning the KPI stores (" + owner + ") does not answer: " + e);
+        }
         ctx.status(r.statusCode()).contentType("application/json").result(r.body());
         return true;
     }

@@ -35,10 +35,12 @@ public final class LiveFeed implements AutoCloseable {
     private volatile boolean running = true;
 
     /** @param freshness receives, per KPI update, the milliseconds from its publication to its arrival here */
-    public LiveFeed(String bootstrap, SchemaRegistryClient registry, SseHub<KpiPoint> pointHub, SseHub<Alert> alertHub,
+    /** @param client Kafka client settings (bootstrap servers, security) */
+    public LiveFeed(Map<String, Object> client, SchemaRegistryClient registry, SseHub<KpiPoint> pointHub, SseHub<Alert> alertHub,
                     LongConsumer freshness) {
-        this.consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap, "isolation.level", "read_committed",
-                "enable.auto.commit", false, "client.id", "kpi-live-feed"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        Map<String, Object> config = new java.util.HashMap<>(client);
+        config.putAll(Map.of("isolation.level", "read_committed", "enable.auto.commit", false, "client.id", "kpi-live-feed"));
+        this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.points = new AvroDeserializer<>(registry, KpiPoint.class);
         this.alerts = new AvroDeserializer<>(registry, Alert.class);
         this.pointHub = pointHub;
