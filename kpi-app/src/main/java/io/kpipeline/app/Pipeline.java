@@ -296,6 +296,15 @@ public final class Pipeline implements AutoCloseable {
         boolean running = state == KafkaStreams.State.RUNNING && query != null;
         s.put("status", running ? "UP" : "DOWN").put("state", state.name());
         s.put("eventsApplied", counters.applied()).put("duplicates", counters.duplicates()).put("rejected", counters.rejectedTotal());
+        if (running) {
+            // which instance answers the KPI queries (every instance forwards to it): for operators and fail-over tests
+            try {
+                String owner = remoteOwner();
+                s.put("kpiStoresAt", owner != null ? owner : config.get("host") + ":" + config.integer("port"));
+            } catch (org.apache.kafka.streams.errors.InvalidStateStoreException e) {
+                s.putNull("kpiStoresAt");
+            }
+        }
         up &= running;
         doc.put("status", up ? "UP" : "DOWN");
         return new Health(up, doc);
