@@ -159,7 +159,7 @@ public final class Pipeline implements AutoCloseable {
         int session = (int) config.duration("session-timeout").toMillis();
         p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), session);
         p.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), Math.max(500, session / 4));
-        p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.get("host") + ":" + config.integer("port"));
+        p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.advertisedAddress());
         Path stateDir = config.dataDir().resolve("streams");
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
         p.put(StreamsConfig.consumerPrefix("max.poll.records"), 2000);
@@ -274,7 +274,7 @@ public final class Pipeline implements AutoCloseable {
                 throw new org.apache.kafka.streams.errors.InvalidStateStoreException("the owner of the KPI stores is not known yet");
             }
             org.apache.kafka.streams.state.HostInfo owner = meta.activeHost();
-            String self = config.get("host") + ":" + config.integer("port");
+            String self = config.advertisedAddress();
             String ownerText = owner.host() + ":" + owner.port();
             return ownerText.equals(self) ? null : ownerText;
         } catch (IllegalStateException e) {
@@ -300,7 +300,7 @@ public final class Pipeline implements AutoCloseable {
             // which instance answers the KPI queries (every instance forwards to it): for operators and fail-over tests
             try {
                 String owner = remoteOwner();
-                s.put("kpiStoresAt", owner != null ? owner : config.get("host") + ":" + config.integer("port"));
+                s.put("kpiStoresAt", owner != null ? owner : config.advertisedAddress());
             } catch (org.apache.kafka.streams.errors.InvalidStateStoreException e) {
                 s.putNull("kpiStoresAt");
             }

@@ -34,6 +34,7 @@ public final class KpiConfig {
     static {
         DEFAULTS.put("port", "8080");
         DEFAULTS.put("host", "localhost");
+        DEFAULTS.put("advertised-host", "");
         DEFAULTS.put("data-dir", "./data");
         DEFAULTS.put("kafka-port", "9092");
         DEFAULTS.put("kafka-controller-port", "9093");
@@ -130,8 +131,13 @@ public final class KpiConfig {
         return config;
     }
 
+    /** Whether {@code key} names a setting (one of the table's, or under one of its prefixes). */
+    public static boolean isSetting(String key) {
+        return DEFAULTS.containsKey(key) || PREFIXES.stream().anyMatch(key::startsWith);
+    }
+
     private static void put(Map<String, String> values, String key, String value, String where) {
-        if (!DEFAULTS.containsKey(key) && PREFIXES.stream().noneMatch(key::startsWith)) {
+        if (!isSetting(key)) {
             throw new ConfigException("unknown setting '" + key + "' (from " + where + ")");
         }
         values.put(key, value);
@@ -170,6 +176,25 @@ public final class KpiConfig {
             throw new ConfigException("replication-factor: must be at least 1 (or blank: as many brokers as there are, up to 3)");
         }
         duration("session-timeout");
+    }
+
+    /**
+     * {@code host:port} at which the other instances reach this one's API: {@code advertised-host}, else
+     * {@code host}, else (bound to every interface) this machine's name.
+     */
+    public String advertisedAddress() {
+        String host = get("advertised-host");
+        if (host.isBlank()) {
+            host = get("host");
+        }
+        if (host.equals("0.0.0.0") || host.equals("::") || host.isBlank()) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException e) {
+                throw new ConfigException("host is " + get("host") + " and this machine has no name others can resolve: set advertised-host");
+            }
+        }
+        return host + ":" + integer("port");
     }
 
     /** HTTPS settings, or null when {@code tls-keystore} is not set. */
