@@ -49,6 +49,15 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public static EmbeddedKafka start(Path logDir, String host, int port, int controllerPort, int defaultPartitions)
             throws IOException {
+        return start(logDir, host, port, controllerPort, defaultPartitions, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, String, int, int, int)}, with broker settings laid over the defaults (another listener,
+     * SASL, ...); the PLAINTEXT listener on {@code port} must stay, as readiness is checked through it.
+     */
+    public static EmbeddedKafka start(Path logDir, String host, int port, int controllerPort, int defaultPartitions,
+                                      Map<String, String> overrides) throws IOException {
         Files.createDirectories(logDir);
         Properties props = new Properties();
         props.put("process.roles", "broker,controller");
@@ -72,6 +81,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("share.coordinator.state.topic.min.isr", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("min.insync.replicas", "1");
+        props.putAll(overrides);
         KafkaConfig config = KafkaConfig.fromProps(props, false);
 
         if (!Files.exists(logDir.resolve("meta.properties"))) {
