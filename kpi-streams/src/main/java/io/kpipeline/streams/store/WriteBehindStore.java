@@ -16,11 +16,10 @@ import org.apache.kafka.streams.state.internals.CacheFlushListener;
 import org.apache.kafka.streams.state.internals.CachedStateStore;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -62,12 +61,28 @@ public final class WriteBehindStore<V> implements KeyValueStore<String, byte[]>,
     private final KeyValueStore<String, byte[]> inner;
     private final Codec<V> codec;
     private final int maxEntries;
-    private final Map<String, V> values = new HashMap<>();
-    private final Set<String> dirty = new HashSet<>();
-    /** True while {@link #values} holds every stored key, so a key it lacks is known to be absent. */
+    /**
+     * Decoded values by key, each with its dirty flag, so an update costs one hash lookup (the profile's largest
+     * item was the second, into a separate dirty set); modified slots are listed for the flush.
+     */
+    private final Map<String, Slot<V>> slots = new HashMap<>();
+    private final List<Slot<V>> dirty = new ArrayList<>();
+    /** True while {@link #slots} holds every stored key, so a key it lacks is known to be absent. */
     private boolean complete;
     private boolean loaded;
     private Runnable afterFlush = () -> { };
+
+    /** A cached value; a null value that is dirty is a pending deletion. */
+    private static final class Slot<V> {
+        final String key;
+        V value;
+        boolean dirty;
+
+        Slot(String key, V value) {
+            this.key = key;
+            this.value = value;
+        }
+    }
 
     public WriteBehindStore(KeyValueStore<String, byte[]> inner, Codec<V> codec, int maxEntries) {
         this.inner = inner;
@@ -103,49 +118,66 @@ public final class WriteBehindStore<V> implements KeyValueStore<String, byte[]>,
         try (KeyValueIterator<String, byte[]> it = inner.all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
-                values.put(kv.key, codec.decode(kv.value));
+                slots.put(kv.key, new Slot<>(kv.key, codec.decode(kv.value)));
             }
         }
-        complete = values.size() <= maxEntries;
+        complete = slots.size() <= maxEntries;
         if (!complete) {
-            values.clear();
+            slots.clear();
         }
     }
 
     /** The current value of {@code key} (including changes not yet flushed), or null. */
     public V value(String key) {
+        Slot<V> slot = slot(key);
+        return slot == null ? null : slot.value;
+    }
+
+    /** The cached slot of {@code key}, loaded from the store when it has the key; null when the key is absent. */
+    private Slot<V> slot(String key) {
         ensureLoaded();
-        V v = values.get(key);
-        if (v == null && !complete && !dirty.contains(key)) {
+        Slot<V> slot = slots.get(key);
+        if (slot == null && !complete) {
             byte[] stored = inner.get(key);
             if (stored != null) {
-                v = codec.decode(stored);
-                values.put(key, v);
+                slot = new Slot<>(key, codec.decode(stored));
+                slots.put(key, slot);
             }
         }
-        return v;
+        return slot;
     }
 
     /** The value of {@code key} for modification: created when absent; written back at the next flush. */
     public V update(String key, Supplier<V> create) {
-        V v = value(key);
-        if (v == null) {
-            v = create.get();
-            values.put(key, v);
+        Slot<V> slot = slot(key);
+        if (slot == null) {
+            slot = new Slot<>(key, null);
+            slots.put(key, slot);
         }
-        dirty.add(key);
-        return v;
+        if (slot.value == null) {
+            slot.value = create.get();
+        }
+        markDirty(slot);
+        return slot.value;
     }
 
     /** Sets a value, or removes it when {@code value} is null (written back at the next flush). */
     public void set(String key, V value) {
         ensureLoaded();
-        if (value == null) {
-            values.remove(key);
-        } else {
-            values.put(key, value);
+        Slot<V> slot = slots.get(key);
+        if (slot == null) {
+            slot = new Slot<>(key, value);
+            slots.put(key, slot);
         }
-        dirty.add(key);
+        slot.value = value;
+        markDirty(slot);
+    }
+
+    private void markDirty(Slot<V> slot) {
+        if (!slot.dirty) {
+            slot.dirty = true;
+            dirty.add(slot);
+        }
     }
 
     /**
@@ -154,21 +186,24 @@ public final class WriteBehindStore<V> implements KeyValueStore<String, byte[]>,
      */
     public void flushPending() {
         if (!dirty.isEmpty()) {
-            List<KeyValue<String, byte[]>> batch = new java.util.ArrayList<>(dirty.size());
-            for (String key : dirty) {
-                V v = values.get(key);
-                if (v == null || codec.isEmpty(v)) {
-                    batch.add(KeyValue.pair(key, null));
-                    values.remove(key);
+            List<KeyValue<String, byte[]>> batch = new ArrayList<>(dirty.size());
+            for (Slot<V> slot : dirty) {
+                if (!slot.dirty) {
+                    continue; // dropped by a direct write since it was modified
+                }
+                slot.dirty = false;
+                if (slot.value == null || codec.isEmpty(slot.value)) {
+                    batch.add(KeyValue.pair(slot.key, null));
+                    slots.remove(slot.key);
                 } else {
-                    batch.add(KeyValue.pair(key, codec.encode(v)));
+                    batch.add(KeyValue.pair(slot.key, codec.encode(slot.value)));
                 }
             }
             inner.putAll(batch);
             dirty.clear();
         }
-        if (values.size() > maxEntries) {
-            values.clear();
+        if (slots.size() > maxEntries) {
+            slots.clear();
             complete = false;
         }
     }
@@ -186,7 +221,8 @@ public final class WriteBehindStore<V> implements KeyValueStore<String, byte[]>,
 
     @Override
     public void clearCache() {
-        values.clear();
+        dirty.forEach(slot -> slot.dirty = false);
+        slots.clear();
         dirty.clear();
         complete = false;
         loaded = false;
@@ -213,9 +249,16 @@ public final class WriteBehindStore<V> implements KeyValueStore<String, byte[]>,
 
     /** A direct write makes the cached copy stale, and the key set no longer known in full. */
     private void forget(String key) {
-        values.remove(key);
-        dirty.remove(key);
+        drop(key);
         complete = false;
+    }
+
+    /** Forgets the cached value of {@code key}, and any change to it not yet flushed. */
+    private void drop(String key) {
+        Slot<V> slot = slots.remove(key);
+        if (slot != null) {
+            slot.dirty = false;
+        }
     }
 
     @Override
@@ -225,15 +268,15 @@ public final class WriteBehindStore<V> implements KeyValueStore<String, byte[]>,
 
     @Override
     public byte[] delete(String key) {
-        values.remove(key);
-        dirty.remove(key);
+        drop(key);
         return inner.delete(key);
     }
 
     /** Deletes a flushed key unless it was set again since the last flush (then the newer value stands). */
     public void deleteIfClean(String key) {
-        if (!dirty.contains(key)) {
-            values.remove(key);
+        Slot<V> slot = slots.get(key);
+        if (slot == null || !slot.dirty) {
+            slots.remove(key);
             inner.delete(key);
         }
     }
