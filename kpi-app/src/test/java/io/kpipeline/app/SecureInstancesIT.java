@@ -93,6 +93,12 @@ class SecureInstancesIT {
                 for (String path : List.of(revenue, "/api/kpis/win_rate/ranking?dimension=rep&grain=month&period=2026-10", "/api/alerts?status=all")) {
                     assertThat(answer(https, two, path, "Bearer " + TOKEN)).as(path).isEqualTo(answer(https, one, path, "Bearer " + TOKEN));
                 }
+                // a live stream on either instance starts with the same points (from the holder of the KPI stores)
+                JsonNode points = answer(https, one, revenue, "Bearer " + TOKEN).get("points");
+                for (Pipeline p : List.of(one, two)) {
+                    assertThat(firstEvents(https, p, revenue.replace("revenue?", "revenue/stream?"), points.size())).as("stream on " + p.httpPort())
+                            .containsExactlyElementsOf(points::elements);
+                }
                 // a browser: /?token= once gives an HttpOnly, Secure cookie and sends it to a clean address
                 HttpResponse<String> handoff = send(https, two, "/?token=" + TOKEN, null);
                 assertThat(handoff.statusCode()).isEqualTo(302);
@@ -105,6 +111,24 @@ class SecureInstancesIT {
                 assertThat(page.body()).contains("<html");
             }
         }
+    }
+
+    /** The data of the first {@code n} events of an event stream. */
+    private static List<JsonNode> firstEvents(HttpClient http, Pipeline p, String path, int n) throws Exception {
+        HttpResponse<java.util.stream.Stream<String>> r = http.send(HttpRequest.newBuilder(URI.create("https://localhost:" + p.httpPort() + path))
+                .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofLines());
+        assertThat(r.statusCode()).isEqualTo(200);
+        List<JsonNode> events = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<String> lines = r.body()) {
+            var it = lines.iterator();
+            while (events.size() < n && it.hasNext()) {
+                String line = it.next();
+                if (line.startsWith("data:")) {
+                    events.add(JSON.readTree(line.substring(5).trim()));
+                }
+            }
+        }
+        return events;
     }
 
     private static JsonNode answer(HttpClient http, Pipeline p, String path, String authorization) throws Exception {

@@ -87,6 +87,7 @@ public final class ImportCommand implements Callable<Integer> {
             if (!s.ok()) {
                 System.err.println("kpi: import incomplete: " + (s.failure() != null ? s.failure()
                         : (s.sent() + s.rejected() - s.acked()) + " records were not acknowledged"));
+                System.err.println("kpi: running the same import again is safe: lines already delivered are duplicates (same eventId) and change nothing");
                 return 1;
             }
             return 0;

@@ -96,7 +96,7 @@ public final class ApiServer implements AutoCloseable {
             }));
             // parameters are checked before the event stream opens, so a bad one is a plain 400
             config.routes.before("/api/kpis/{id}/stream", ctx -> select(ready(s.query()), ctx));
-            config.routes.get("/api/kpis/{id}/stream", new EventStreamHandler(client -> streamKpi(client, ready(s.query()), s.points())));
+            config.routes.get("/api/kpis/{id}/stream", new EventStreamHandler(client -> streamKpi(client, ready(s.query()), s)));
             // several KPIs on one connection (browsers allow few per host): every company-level change of the listed KPIs
             config.routes.before("/api/stream", ctx -> kpiList(ctx.queryParam("kpis")));
             config.routes.get("/api/stream", new EventStreamHandler(client -> {
@@ -151,9 +151,15 @@ public final class ApiServer implements AutoCloseable {
         if (ctx.header(FORWARDED) != null) {
             throw new InvalidStateStoreException("the KPI stores are moving between instances");
         }
-        String query = ctx.queryString();
+        java.net.http.HttpResponse<byte[]> r = askOwner(owner, ctx.path(), ctx.queryString());
+        ctx.status(r.statusCode()).contentType("application/json").result(r.body());
+        return true;
+    }
+
+    /** The owner's answer to {@code path?query}, asked with the token and over TLS when this instance uses them. */
+    private java.net.http.HttpResponse<byte[]> askOwner(String owner, String path, String query) throws InterruptedException {
         java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(peerScheme + owner + ctx.path() + (query == null ? "" : "?" + query)))
+                        java.net.URI.create(peerScheme + owner + path + (query == null ? "" : "?" + query)))
                 .header(FORWARDED, "1").timeout(java.time.Duration.ofSeconds(10));
         if (access.enabled()) {
             request.header("Authorization", access.authorization());
@@ -165,8 +171,7 @@ public final class ApiServer implements AutoCloseable {
             // the owner is gone or stuck: the group will move its stores (to a standby first) once it notices
             throw new InvalidStateStoreException("the instance owning the KPI stores (" + owner + ") does not answer: " + e);
         }
-        ctx.status(r.statusCode()).contentType("application/json").result(r.body());
-        return true;
+        return r;
     }
 
     private static KpiQuery.Selection select(KpiQuery q, Context ctx) {
@@ -174,14 +179,37 @@ public final class ApiServer implements AutoCloseable {
                 ctx.queryParam("from"), ctx.queryParam("to"));
     }
 
-    /** Sends the selected points now, then one event per change of any of them. */
-    private static void streamKpi(SseClient client, KpiQuery q, SseHub<KpiPoint> hub) {
+    /**
+     * Sends the selected points now, then one event per change of any of them. Changes come from kpi-updates, which
+     * every instance reads; the points of now come from the instance holding the KPI stores.
+     */
+    private void streamKpi(SseClient client, KpiQuery q, Services s) {
+        SseHub<KpiPoint> hub = s.points();
         KpiQuery.Selection sel = select(q, client.ctx());
         String key = sel.dimension() == Dimension.COMPANY ? null : sel.key();
         hub.subscribe(client, p -> p.getKpi().equals(sel.kpi().id()) && p.getDimension().equals(sel.dimension().id())
                 && java.util.Objects.equals(p.getKey(), key) && p.getGrain().equals(sel.grain().id()) && inRange(sel, p.getPeriod()),
                 KpiPoint::getJson);
-        for (var point : q.points(sel).get("points")) {
+        String owner = s.remoteOwner() == null ? null : s.remoteOwner().get();
+        com.fasterxml.jackson.databind.JsonNode now;
+        if (owner == null) {
+            now = q.points(sel);
+        } else {
+            String path = client.ctx().path();
+            try {
+                java.net.http.HttpResponse<byte[]> r = askOwner(owner, path.substring(0, path.length() - "/stream".length()), client.ctx().queryString());
+                if (r.statusCode() != 200) {
+                    throw new InvalidStateStoreException("the instance holding the KPI stores answered " + r.statusCode());
+                }
+                now = JSON.readTree(r.body());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InvalidStateStoreException("interrupted");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        for (var point : now.get("points")) {
             client.sendEvent("point", point.toString());
         }
     }

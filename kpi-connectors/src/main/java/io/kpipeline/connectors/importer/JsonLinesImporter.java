@@ -64,6 +64,10 @@ public final class JsonLinesImporter {
                 more = batch != null;
                 while (!inFlight.isEmpty() && (inFlight.size() > 2 * PARSERS || !more)) {
                     for (Parsed p : inFlight.poll().get()) {
+                        if (sink.firstFailure() != null) {
+                            // the broker is gone or refusing: each further send would block for max.block.ms
+                            break;
+                        }
                         summary.lines++;
                         if (p.record != null) {
                             sink.send(p.record);
