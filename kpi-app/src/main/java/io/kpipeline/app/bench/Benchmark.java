@@ -91,9 +91,10 @@ public final class Benchmark {
             String bootstrap = kafka.bootstrapServers();
             SchemaRegistryCore registry = SchemaRegistryCore.inMemory();
             System.out.printf("generating a simulated history of about %,d events...%n", targetEvents);
-            List<ProducerRecord<byte[], byte[]>> records = history(registry);
-            long n = records.size();
-            long bytes = records.stream().mapToLong(r -> r.value().length).sum();
+            Path records = dir.resolve("history.bin");
+            long[] sizes = history(registry, records);
+            long n = sizes[0];
+            long bytes = sizes[1];
             report.put("events", n, "");
             report.put("mean event size", (double) bytes / n, "bytes");
             createTopics(bootstrap, "bench-raw", "crm-events", "crm-events-dlq", "kpi-updates", "kpi-alerts", "kpi-fx-rates");
@@ -101,7 +102,7 @@ public final class Benchmark {
             report.put("raw producer (acks=all, lz4)", produce(bootstrap, records, "bench-raw"), "events/s");
             report.put("raw consumer", consume(bootstrap, "bench-raw", n), "events/s");
             produce(bootstrap, records, "crm-events");
-            records = null;
+            Files.delete(records);
 
             double windowed = windowedCountBaseline(bootstrap, dir.resolve("baseline"), registry, n);
             report.put("baseline: one-stage windowed count, EOS", windowed, "events/s");
@@ -114,27 +115,65 @@ public final class Benchmark {
         return out;
     }
 
-    private List<ProducerRecord<byte[], byte[]>> history(SchemaRegistryCore registry) {
+    /**
+     * Writes the simulated history, serialized as it goes to Kafka, to {@code file} (length-prefixed key and value
+     * records), day by day: ten million events do not fit in the heap. Returns the number of events and their bytes.
+     */
+    private long[] history(SchemaRegistryCore registry, Path file) throws IOException {
         AvroSerializer<CrmEvent> serializer = new AvroSerializer<>(registry, false);
         // about 5.4 events per lead; 200 days
         int days = 200;
         int leadsPerDay = (int) Math.max(1, targetEvents / days / 5.4);
         LocalDate start = LocalDate.of(2026, 1, 1);
-        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
-        for (CrmEvent e : new CrmSimulator(7, leadsPerDay, start).advanceTo(start.plusDays(days).atStartOfDay().toInstant(java.time.ZoneOffset.UTC))) {
-            out.add(new ProducerRecord<>("crm-events", EntityKey.of(e).getBytes(StandardCharsets.UTF_8), serializer.serialize("crm-events", e)));
+        CrmSimulator simulator = new CrmSimulator(7, leadsPerDay, start);
+        long n = 0;
+        long bytes = 0;
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16))) {
+            for (int d = 1; d <= days; d++) {
+                for (CrmEvent e : simulator.advanceTo(start.plusDays(d).atStartOfDay().toInstant(java.time.ZoneOffset.UTC))) {
+                    byte[] key = EntityKey.of(e).getBytes(StandardCharsets.UTF_8);
+                    byte[] value = serializer.serialize("crm-events", e);
+                    out.writeInt(key.length);
+                    out.write(key);
+                    out.writeInt(value.length);
+                    out.write(value);
+                    n++;
+                    bytes += value.length;
+                }
+            }
         }
-        return out;
+        return new long[] {n, bytes};
     }
 
-    private double produce(String bootstrap, List<ProducerRecord<byte[], byte[]>> records, String topic) {
+    /** Each record of a history file, in order. */
+    private static void replay(Path file, java.util.function.BiConsumer<byte[], byte[]> each) {
+        try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+            while (true) {
+                int keyLength;
+                try {
+                    keyLength = in.readInt();
+                } catch (java.io.EOFException end) {
+                    return;
+                }
+                byte[] key = in.readNBytes(keyLength);
+                byte[] value = in.readNBytes(in.readInt());
+                each.accept(key, value);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private double produce(String bootstrap, Path records, String topic) {
         Map<String, Object> config = io.kpipeline.connectors.kafka.ProducerTuning.bulk(Map.of("bootstrap.servers", bootstrap));
         java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicLong sent = new AtomicLong();
         long start = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
             PartitionWarmup warmup = new PartitionWarmup(PARTITIONS);
-            for (ProducerRecord<byte[], byte[]> r : records) {
-                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, r.key(), r.value());
+            replay(records, (key, value) -> {
+                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, key, value);
+                sent.incrementAndGet();
                 if (!warmup.done()) {
                     warmup.sendAndWait(producer, record);
                 } else {
@@ -144,13 +183,13 @@ public final class Benchmark {
                         }
                     });
                 }
-            }
+            });
             producer.flush();
         }
         if (failure.get() != null) {
             throw new IllegalStateException("the broker refused records of " + topic + ": " + failure.get().getMessage(), failure.get());
         }
-        return records.size() / seconds(start);
+        return sent.get() / seconds(start);
     }
 
     private double consume(String bootstrap, String topic, long n) {
