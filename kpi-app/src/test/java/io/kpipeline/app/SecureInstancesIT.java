@@ -74,8 +74,9 @@ class SecureInstancesIT {
                 Thread.sleep(1500);
 
                 for (Pipeline p : List.of(one, two)) {
-                    // open: readiness probes and CRM webhooks (which authenticate by their own scheme; off here)
+                    // open: readiness probes, Prometheus and CRM webhooks (which authenticate by their own scheme; off here)
                     assertThat(send(https, p, "/health", null).statusCode()).isEqualTo(200);
+                    assertThat(send(https, p, "/metrics", null).statusCode()).isEqualTo(200);
                     assertThat(send(https, p, "/webhooks/hubspot", null).statusCode()).isEqualTo(404);
                     // closed: no token, a wrong token
                     HttpResponse<String> none = send(https, p, revenue, null);

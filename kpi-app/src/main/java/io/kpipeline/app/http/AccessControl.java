@@ -11,8 +11,9 @@ import java.security.MessageDigest;
 /**
  * The {@code api-token} rule: when a token is set, every request needs it, as {@code Authorization: Bearer <token>}
  * or as the cookie a browser gets by opening {@code /?token=<token>} once (browsers cannot put a header on an
- * EventSource, and a token in every dashboard URL would end up in logs and history). Health stays open for
- * readiness probes; webhooks are authenticated by their own CRM's scheme.
+ * EventSource, and a token in every dashboard URL would end up in logs and history). Health and metrics stay open
+ * for readiness probes and annotation-based Prometheus scraping (they carry counts, no KPI values); webhooks are
+ * authenticated by their own CRM's scheme.
  */
 public final class AccessControl {
     static final String COOKIE = "kpi_token";
@@ -61,7 +62,7 @@ public final class AccessControl {
     }
 
     private static boolean open(String path) {
-        return path.equals("/health") || path.startsWith("/webhooks/");
+        return path.equals("/health") || path.equals("/metrics") || path.startsWith("/webhooks/");
     }
 
     private boolean matches(String offered) {
