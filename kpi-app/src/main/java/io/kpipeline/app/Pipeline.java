@@ -80,6 +80,8 @@ public final class Pipeline implements AutoCloseable {
     private SchemaRegistryClient registry;
     private String bootstrap;
     private String registryUrl;
+    /** host:port at which the other instances reach this one (may need a name lookup: resolved once, at start) */
+    private String self;
     private KafkaStreams streams;
     private volatile KpiQuery query;
     private ApiServer api;
@@ -99,6 +101,7 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private Pipeline startAll() throws IOException {
+        self = config.advertisedAddress();
         if (config.external()) {
             bootstrap = config.get("bootstrap-servers");
             registryUrl = config.get("schema-registry");
@@ -159,7 +162,7 @@ public final class Pipeline implements AutoCloseable {
         int session = (int) config.duration("session-timeout").toMillis();
         p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), session);
         p.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), Math.max(500, session / 4));
-        p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.advertisedAddress());
+        p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self);
         Path stateDir = config.dataDir().resolve("streams");
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
         p.put(StreamsConfig.consumerPrefix("max.poll.records"), 2000);
@@ -274,7 +277,6 @@ public final class Pipeline implements AutoCloseable {
                 throw new org.apache.kafka.streams.errors.InvalidStateStoreException("the owner of the KPI stores is not known yet");
             }
             org.apache.kafka.streams.state.HostInfo owner = meta.activeHost();
-            String self = config.advertisedAddress();
             String ownerText = owner.host() + ":" + owner.port();
             return ownerText.equals(self) ? null : ownerText;
         } catch (IllegalStateException e) {
@@ -300,7 +302,7 @@ public final class Pipeline implements AutoCloseable {
             // which instance answers the KPI queries (every instance forwards to it): for operators and fail-over tests
             try {
                 String owner = remoteOwner();
-                s.put("kpiStoresAt", owner != null ? owner : config.advertisedAddress());
+                s.put("kpiStoresAt", owner != null ? owner : self);
             } catch (org.apache.kafka.streams.errors.InvalidStateStoreException e) {
                 s.putNull("kpiStoresAt");
             }
