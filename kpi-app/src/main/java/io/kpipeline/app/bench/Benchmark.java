@@ -172,17 +172,12 @@ public final class Benchmark {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
             PartitionWarmup warmup = new PartitionWarmup(PARTITIONS);
             replay(records, (key, value) -> {
-                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, key, value);
                 sent.incrementAndGet();
-                if (!warmup.done()) {
-                    warmup.sendAndWait(producer, record);
-                } else {
-                    producer.send(record, (meta, e) -> {
-                        if (e != null) {
-                            failure.compareAndSet(null, e);
-                        }
-                    });
-                }
+                warmup.send(producer, new ProducerRecord<>(topic, key, value), (meta, e) -> {
+                    if (e != null) {
+                        failure.compareAndSet(null, e);
+                    }
+                });
             });
             producer.flush();
         }

@@ -61,13 +61,8 @@ public final class RawProducerBaseline {
             String line;
             while ((line = reader.readLine()) != null) {
                 byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(TOPIC, Long.toString(n++).getBytes(StandardCharsets.UTF_8), bytes);
-                if (!warmup.done()) {
-                    warmup.sendAndWait(producer, record);
-                    acked.incrementAndGet();
-                } else {
-                    producer.send(record, (m, e) -> { if (e == null) acked.incrementAndGet(); });
-                }
+                warmup.send(producer, new ProducerRecord<>(TOPIC, Long.toString(n++).getBytes(StandardCharsets.UTF_8), bytes),
+                        (m, e) -> { if (e == null) acked.incrementAndGet(); });
             }
             producer.flush();
         }

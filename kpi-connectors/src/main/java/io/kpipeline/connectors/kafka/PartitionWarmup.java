@@ -1,5 +1,6 @@
 package io.kpipeline.connectors.kafka;
 
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -19,22 +20,28 @@ import java.util.concurrent.TimeoutException;
 public final class PartitionWarmup {
     private final int partitions;
     private final BitSet acknowledged;
+    /** Every partition has acknowledged a record: from now on records go without waiting. */
+    private boolean warm;
 
     public PartitionWarmup(int partitions) {
         this.partitions = partitions;
         this.acknowledged = new BitSet(partitions);
     }
 
-    /** Whether every partition has acknowledged a record, so records may now be sent without waiting. */
-    public boolean done() {
-        return acknowledged.cardinality() >= partitions;
-    }
-
-    /** Sends one record and waits for its acknowledgement. */
-    public void sendAndWait(Producer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record) {
+    /**
+     * Sends a record: waiting for its acknowledgement until every partition has acknowledged one, then without
+     * waiting. {@code callback} hears of each record either way.
+     */
+    public void send(Producer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record, Callback callback) {
+        if (warm) {
+            producer.send(record, callback);
+            return;
+        }
         try {
             RecordMetadata meta = producer.send(record).get(60, TimeUnit.SECONDS);
             acknowledged.set(meta.partition());
+            warm = acknowledged.cardinality() >= partitions;
+            callback.onCompletion(meta, null);
         } catch (ExecutionException e) {
             throw new IllegalStateException("the broker refused the first records of " + record.topic() + ": " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
