@@ -141,10 +141,7 @@ public final class ApiServer implements AutoCloseable {
      * request that lands on a non-owner, mid-rebalance, is a 503 to retry).
      */
     private boolean forwarded(Context ctx, Services s) throws Exception {
-        if (s.remoteOwner() == null) {
-            return false;
-        }
-        String owner = s.remoteOwner().get();
+        String owner = remoteOwner(s);
         if (owner == null) {
             return false;
         }
@@ -154,6 +151,11 @@ public final class ApiServer implements AutoCloseable {
         java.net.http.HttpResponse<byte[]> r = askOwner(owner, ctx.path(), ctx.queryString());
         ctx.status(r.statusCode()).contentType("application/json").result(r.body());
         return true;
+    }
+
+    /** The instance holding the KPI stores when it is another one, else null (also when there is only this one). */
+    private static String remoteOwner(Services s) {
+        return s.remoteOwner() == null ? null : s.remoteOwner().get();
     }
 
     /** The owner's answer to {@code path?query}, asked with the token and over TLS when this instance uses them. */
@@ -190,7 +192,7 @@ public final class ApiServer implements AutoCloseable {
         hub.subscribe(client, p -> p.getKpi().equals(sel.kpi().id()) && p.getDimension().equals(sel.dimension().id())
                 && java.util.Objects.equals(p.getKey(), key) && p.getGrain().equals(sel.grain().id()) && inRange(sel, p.getPeriod()),
                 KpiPoint::getJson);
-        String owner = s.remoteOwner() == null ? null : s.remoteOwner().get();
+        String owner = remoteOwner(s);
         com.fasterxml.jackson.databind.JsonNode now;
         if (owner == null) {
             now = q.points(sel);

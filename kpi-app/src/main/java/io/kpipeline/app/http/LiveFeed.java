@@ -34,8 +34,10 @@ public final class LiveFeed implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    /** @param freshness receives, per KPI update, the milliseconds from its publication to its arrival here */
-    /** @param client Kafka client settings (bootstrap servers, security) */
+    /**
+     * @param client    Kafka client settings (bootstrap servers, security)
+     * @param freshness receives, per KPI update, the milliseconds from its publication to its arrival here
+     */
     public LiveFeed(Map<String, Object> client, SchemaRegistryClient registry, SseHub<KpiPoint> pointHub, SseHub<Alert> alertHub,
                     LongConsumer freshness) {
         Map<String, Object> config = new java.util.HashMap<>(client);
