@@ -153,8 +153,8 @@ public final class Pipeline implements AutoCloseable {
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.duration("commit-interval").toMillis());
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, config.longValue("cache-max-bytes"));
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
-        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.get("replication-factor").isBlank() ? (config.external() ? -1 : 1)
-                : config.integer("replication-factor"));
+        // -1: the broker's default.replication.factor
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.replicationFactor().orElse(config.external() ? -1 : 1));
         // a standby keeps a warm copy of the stores on another instance, so a killed owner's series answer again
         // as soon as the group reassigns them, without a restore from the changelog (no effect on a lone instance)
         p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.integer("standby-replicas"));
@@ -199,8 +199,8 @@ public final class Pipeline implements AutoCloseable {
     private void createTopics(Map<String, Object> client) {
         int partitions = config.integer("partitions");
         try (Admin admin = Admin.create(client)) {
-            short rf = (short) (config.get("replication-factor").isBlank()
-                    ? Math.min(3, admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size()) : config.integer("replication-factor"));
+            short rf = (short) (config.replicationFactor().isPresent() ? config.replicationFactor().getAsInt()
+                    : Math.min(3, admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size()));
             List<NewTopic> topics = List.of(
                     new NewTopic("crm-events", partitions, rf).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")),
                     new NewTopic("crm-events-dlq", partitions, rf).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")),

@@ -219,9 +219,7 @@ public final class Benchmark {
     private void fullTopology(String bootstrap, Path state, SchemaRegistryCore registry, long n, double baseline) throws Exception {
         EngineCounters counters = new EngineCounters();
         // leads of the live phase's SLA probes are due seconds after creation, so alert delay is measured in the run
-        EngineSettings settings = new EngineSettings(EngineSettings.defaults().calendar(), EngineSettings.defaults().fx(),
-                EngineSettings.defaults().correctionHorizon(), EngineSettings.defaults().leadResponseSla(),
-                Map.of(LivePhase.SLA_SOURCE, LivePhase.SLA), Map.of());
+        EngineSettings settings = EngineSettings.defaults().withSlaBySource(Map.of(LivePhase.SLA_SOURCE, LivePhase.SLA));
         Topology topology = KpiTopology.build(TopicNames.DEFAULT, registry, settings, counters, Duration.ofSeconds(1));
         KafkaStreams[] holder = new KafkaStreams[1];
         double rate = runUntil(topology, props(bootstrap, state, "bench-kpi"),
@@ -338,7 +336,4 @@ public final class Benchmark {
             files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
     }
-
-
-
 }

@@ -172,7 +172,7 @@ public final class KpiConfig {
         if (integer("standby-replicas") < 0) {
             throw new ConfigException("standby-replicas: must be 0 or more");
         }
-        if (!get("replication-factor").isBlank() && integer("replication-factor") < 1) {
+        if (replicationFactor().isPresent() && replicationFactor().getAsInt() < 1) {
             throw new ConfigException("replication-factor: must be at least 1 (or blank: as many brokers as there are, up to 3)");
         }
         duration("session-timeout");
@@ -195,6 +195,11 @@ public final class KpiConfig {
             }
         }
         return host + ":" + integer("port");
+    }
+
+    /** {@code replication-factor}, or empty when left blank (each user of it then picks its own default). */
+    public java.util.OptionalInt replicationFactor() {
+        return get("replication-factor").isBlank() ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(integer("replication-factor"));
     }
 
     /** HTTPS settings, or null when {@code tls-keystore} is not set. */

@@ -33,6 +33,10 @@ public record EngineSettings(BusinessCalendar calendar, FxRates fx, Duration cor
         return new EngineSettings(calendar, rates, correctionHorizon, leadResponseSla, slaBySource, slaBySegment);
     }
 
+    public EngineSettings withSlaBySource(Map<String, Duration> bySource) {
+        return new EngineSettings(calendar, fx, correctionHorizon, leadResponseSla, bySource, slaBySegment);
+    }
+
     public EngineSettings withCalendar(BusinessCalendar c) {
         return new EngineSettings(c, fx, correctionHorizon, leadResponseSla, slaBySource, slaBySegment);
     }
