@@ -127,6 +127,24 @@ class PipelineIT {
         return KpiConfig.load(null, Map.of(), sets, flags);
     }
 
+    /**
+     * A second instance joining {@code first}'s application on its broker and registry, with state of its own in
+     * {@code dir} and the given settings.
+     */
+    static KpiConfig joining(Pipeline first, Path dir, String applicationId, List<String> sets) {
+        return KpiConfig.load(null, Map.of(), sets, Map.of("data-dir", dir.toString(), "port", String.valueOf(freePort()),
+                "bootstrap-servers", first.bootstrapServers(), "schema-registry", first.registryUrl(),
+                "application-id", applicationId, "commit-interval", "PT0.2S"));
+    }
+
+    /** Sends events to the pipeline and waits for their acknowledgement. */
+    static void send(Pipeline p, List<io.kpipeline.avro.CrmEvent> events) {
+        try (EventSink sink = new EventSink(Map.of("bootstrap.servers", p.bootstrapServers()), p.registry(), "crm-events", "crm-events-dlq")) {
+            events.forEach(sink::send);
+            sink.flush();
+        }
+    }
+
     /** Sends contract JSON lines to the pipeline and waits for their acknowledgement. */
     static void send(Pipeline p, String... lines) {
         try (EventSink sink = new EventSink(Map.of("bootstrap.servers", p.bootstrapServers()), p.registry(), "crm-events", "crm-events-dlq")) {

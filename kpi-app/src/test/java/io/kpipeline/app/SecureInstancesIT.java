@@ -1,8 +1,6 @@
 package io.kpipeline.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kpipeline.app.config.KpiConfig;
-import io.kpipeline.connectors.kafka.EventSink;
 import io.kpipeline.connectors.simulate.CrmSimulator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,10 +20,8 @@ import java.security.KeyStore;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
 
 import static io.kpipeline.app.PipelineIT.JSON;
-import static io.kpipeline.app.PipelineIT.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -55,16 +51,9 @@ class SecureInstancesIT {
 
         try (Pipeline one = new Pipeline(PipelineIT.config(dir.resolve("one"), "kpi-secure-it", secure)).start()) {
             PipelineIT.awaitUp(one);
-            KpiConfig second = KpiConfig.load(null, Map.of(), secure, Map.of("data-dir", dir.resolve("two").toString(),
-                    "port", String.valueOf(freePort()), "bootstrap-servers", one.bootstrapServers(), "schema-registry", one.registryUrl(),
-                    "application-id", "kpi-secure-it", "commit-interval", "PT0.2S"));
-            try (Pipeline two = new Pipeline(second).start()) {
+            try (Pipeline two = new Pipeline(PipelineIT.joining(one, dir.resolve("two"), "kpi-secure-it", secure)).start()) {
                 PipelineIT.awaitUp(two);
-                var history = new CrmSimulator(9, 10, LocalDate.of(2026, 9, 1)).advanceTo(Instant.parse("2026-11-01T00:00:00Z"));
-                try (EventSink sink = new EventSink(Map.of("bootstrap.servers", one.bootstrapServers()), one.registry(), "crm-events", "crm-events-dlq")) {
-                    history.forEach(sink::send);
-                    sink.flush();
-                }
+                PipelineIT.send(one, new CrmSimulator(9, 10, LocalDate.of(2026, 9, 1)).advanceTo(Instant.parse("2026-11-01T00:00:00Z")));
                 String revenue = "/api/kpis/revenue?grain=month&from=2026-09&to=2026-10";
                 long deadline = System.currentTimeMillis() + 120_000;
                 while (!answer(https, one, revenue, "Bearer " + TOKEN).path("points").path(1).hasNonNull("value")) {

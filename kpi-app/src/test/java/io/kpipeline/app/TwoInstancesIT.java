@@ -1,7 +1,6 @@
 package io.kpipeline.app;
 
 import io.kpipeline.app.config.KpiConfig;
-import io.kpipeline.connectors.kafka.EventSink;
 import io.kpipeline.connectors.simulate.CrmSimulator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -11,9 +10,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
 
-import static io.kpipeline.app.PipelineIT.freePort;
 import static io.kpipeline.app.PipelineIT.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,16 +25,10 @@ class TwoInstancesIT {
         KpiConfig first = PipelineIT.config(dir.resolve("one"), "kpi-two-it", List.of());
         try (Pipeline one = new Pipeline(first).start()) {
             PipelineIT.awaitUp(one);
-            KpiConfig second = KpiConfig.load(null, Map.of(), List.of(), Map.of("data-dir", dir.resolve("two").toString(),
-                    "port", String.valueOf(freePort()), "bootstrap-servers", one.bootstrapServers(), "schema-registry", one.registryUrl(),
-                    "application-id", "kpi-two-it", "commit-interval", "PT0.2S"));
-            try (Pipeline two = new Pipeline(second).start()) {
+            try (Pipeline two = new Pipeline(PipelineIT.joining(one, dir.resolve("two"), "kpi-two-it", List.of())).start()) {
                 PipelineIT.awaitUp(two);
                 var history = new CrmSimulator(5, 20, LocalDate.of(2026, 9, 1)).advanceTo(Instant.parse("2026-11-01T00:00:00Z"));
-                try (EventSink sink = new EventSink(Map.of("bootstrap.servers", one.bootstrapServers()), one.registry(), "crm-events", "crm-events-dlq")) {
-                    history.forEach(sink::send);
-                    sink.flush();
-                }
+                PipelineIT.send(one, history);
                 long deadline = System.currentTimeMillis() + 120_000;
                 while (applied(one) + applied(two) < history.size()) {
                     assertThat(System.currentTimeMillis()).as("all applied").isLessThan(deadline);
