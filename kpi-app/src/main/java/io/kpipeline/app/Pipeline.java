@@ -181,7 +181,7 @@ public final class Pipeline implements AutoCloseable {
         });
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
-                query = new KpiQuery(new RollupSeriesReader(new StoreSeriesReader(localStore(Stores.AGGREGATES), localStore(Stores.HISTOGRAMS))),
+                query = new KpiQuery(new RollupSeriesReader(new StoreSeriesReader(localStore(Stores.AGGREGATES))),
                         settings.calendar(), Clock.systemUTC());
                 alertStore = localStore(SlaAlertProcessor.ALERTS_STORE);
             }

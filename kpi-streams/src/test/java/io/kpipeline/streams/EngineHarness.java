@@ -84,7 +84,7 @@ public final class EngineHarness implements AutoCloseable {
 
     public io.kpipeline.streams.query.SeriesReader reader() {
         return new io.kpipeline.streams.query.RollupSeriesReader(
-                new StoreSeriesReader(driver.getKeyValueStore(Stores.AGGREGATES), driver.getKeyValueStore(Stores.HISTOGRAMS)));
+                new StoreSeriesReader(driver.getKeyValueStore(Stores.AGGREGATES)));
     }
 
     /** Sends events given as contract JSON lines. */

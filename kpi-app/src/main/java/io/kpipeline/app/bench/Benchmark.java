@@ -230,13 +230,12 @@ public final class Benchmark {
         try {
             report.put("state on disk", sizeOf(state) / 1e6, "MB");
             report.put("state on disk per million events", sizeOf(state) / 1e6 / (n / 1e6), "MB");
-            for (String store : List.of(Stores.AGGREGATES, Stores.HISTOGRAMS, Stores.ENTITY_EVENTS)) {
+            for (String store : List.of(Stores.AGGREGATES, Stores.ENTITY_EVENTS)) {
                 report.put("entries in " + store, streams.store(StoreQueryParameters.fromNameAndType(store,
                         QueryableStoreTypes.<String, byte[]>keyValueStore())).approximateNumEntries(), "");
             }
             KpiQuery query = new KpiQuery(new RollupSeriesReader(new StoreSeriesReader(
-                    streams.store(StoreQueryParameters.fromNameAndType(Stores.AGGREGATES, QueryableStoreTypes.<String, byte[]>keyValueStore())),
-                    streams.store(StoreQueryParameters.fromNameAndType(Stores.HISTOGRAMS, QueryableStoreTypes.<String, byte[]>keyValueStore())))),
+                    streams.store(StoreQueryParameters.fromNameAndType(Stores.AGGREGATES, QueryableStoreTypes.<String, byte[]>keyValueStore())))),
                     EngineSettings.defaults().calendar(), Clock.systemUTC());
             int port = FreePorts.next();
             try (ApiServer api = new ApiServer("localhost", port, 1_000_000, new ApiServer.Services(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), null, null, () -> query, () -> null,

@@ -5,29 +5,35 @@ import io.kpipeline.streams.codec.ByteWriter;
 import org.HdrHistogram.Histogram;
 
 import java.math.BigDecimal;
-import java.util.NavigableMap;
-import java.util.TreeMap;
+import java.util.Arrays;
 
 /**
- * The summable parts of one aggregate series: a count, a decimal sum, and for durations their count and exact sum
- * in milliseconds. The duration histogram lives beside it, one store entry per bucket (see {@link HistogramKey}),
- * so recording a duration touches one small entry however wide the distribution is; it is attached with
- * {@link #withBuckets} when a percentile is asked for. Adding the negation of a contribution restores the previous
- * parts exactly.
+ * The summable parts of one aggregate series: a count, a decimal sum, and for durations their count, exact sum in
+ * milliseconds and histogram. Adding the negation of a contribution restores the previous parts exactly, and the
+ * parts of two periods merge into the parts of both, histogram included.
+ *
+ * <p>The histogram lives in the same value as the sums, as parallel arrays of buckets in value order: recording a
+ * duration dirties the one store entry the contribution dirties anyway. (One entry per bucket, the earlier layout,
+ * made histogram writes half of all the engine's writes and its largest store.)
  */
 public final class Parts {
     private static final Histogram BUCKETS = new Histogram(2);
+    private static final long[] NONE = new long[0];
 
     private long count;
     private BigDecimal sum = BigDecimal.ZERO;
     private long distCount;
     private long distSumMillis;
-    private NavigableMap<Long, long[]> buckets = java.util.Collections.emptyNavigableMap();
+    /** Bucket lower bounds, ascending; {@code bucketCounts[i]} and {@code bucketSums[i]} are that bucket's. */
+    private long[] buckets = NONE;
+    private long[] bucketCounts = NONE;
+    private long[] bucketSums = NONE;
+    private int size;
 
     /**
-     * The histogram bucket of a duration: HdrHistogram's, at 2 significant digits (128 sub-buckets an octave), so a value is within 0.8% of the
-     * bucket's bounds; a bucket keeps its count and the exact sum of its values, and a percentile reports its
-     * bucket's mean (exact when the bucket holds one distinct value).
+     * The histogram bucket of a duration: HdrHistogram's, at 2 significant digits (128 sub-buckets an octave), so a
+     * value is within 0.8% of the bucket's bounds; a bucket keeps its count and the exact sum of its values, and a
+     * percentile reports its bucket's mean (exact when the bucket holds one distinct value).
      */
     public static long bucketOf(long millis) {
         return BUCKETS.lowestEquivalentValue(millis);
@@ -49,6 +55,11 @@ public final class Parts {
         return distSumMillis;
     }
 
+    /** How many histogram buckets are non-empty. */
+    public int bucketCount() {
+        return size;
+    }
+
     /** Adds {@code sign} times a contribution of count, amount and (when {@code millis >= 0}) one duration. */
     public Parts add(int sign, long count, BigDecimal amount, long millis) {
         this.count += sign * count;
@@ -58,62 +69,101 @@ public final class Parts {
         if (millis >= 0) {
             distCount += sign;
             distSumMillis += sign * millis;
+            addToBucket(bucketOf(millis), sign, sign * millis);
         }
         return this;
     }
 
-    /** Adds all of {@code other} into this, histogram buckets excepted. */
+    /** Adds all of {@code other} into this. */
     public Parts merge(Parts other) {
         count += other.count;
         sum = sum.add(other.sum);
         distCount += other.distCount;
         distSumMillis += other.distSumMillis;
+        for (int i = 0; i < other.size; i++) {
+            addToBucket(other.buckets[i], other.bucketCounts[i], other.bucketSums[i]);
+        }
         return this;
+    }
+
+    private void addToBucket(long bucket, long n, long millis) {
+        int i = Arrays.binarySearch(buckets, 0, size, bucket);
+        if (i >= 0) {
+            bucketCounts[i] += n;
+            bucketSums[i] += millis;
+            if (bucketCounts[i] == 0 && bucketSums[i] == 0) {
+                remove(i);
+            }
+            return;
+        }
+        insert(-i - 1, bucket, n, millis);
+    }
+
+    private void insert(int at, long bucket, long n, long millis) {
+        if (size == buckets.length) {
+            int capacity = Math.max(4, size * 2);
+            buckets = Arrays.copyOf(buckets, capacity);
+            bucketCounts = Arrays.copyOf(bucketCounts, capacity);
+            bucketSums = Arrays.copyOf(bucketSums, capacity);
+        }
+        System.arraycopy(buckets, at, buckets, at + 1, size - at);
+        System.arraycopy(bucketCounts, at, bucketCounts, at + 1, size - at);
+        System.arraycopy(bucketSums, at, bucketSums, at + 1, size - at);
+        buckets[at] = bucket;
+        bucketCounts[at] = n;
+        bucketSums[at] = millis;
+        size++;
+    }
+
+    private void remove(int at) {
+        System.arraycopy(buckets, at + 1, buckets, at, size - at - 1);
+        System.arraycopy(bucketCounts, at + 1, bucketCounts, at, size - at - 1);
+        System.arraycopy(bucketSums, at + 1, bucketSums, at, size - at - 1);
+        size--;
     }
 
     public boolean isZero() {
-        return count == 0 && sum.signum() == 0 && distCount == 0 && distSumMillis == 0;
+        return count == 0 && sum.signum() == 0 && distCount == 0 && distSumMillis == 0 && size == 0;
     }
 
-    /** Attaches the histogram: bucket → {count, sum of millis}. */
-    public Parts withBuckets(NavigableMap<Long, long[]> histogram) {
-        this.buckets = histogram;
-        return this;
-    }
-
-    /** The attached histogram (empty when none is attached). */
-    public NavigableMap<Long, long[]> buckets() {
-        return buckets;
-    }
-
-    /** Nearest-rank percentile in milliseconds, or -1 when there is no duration or no histogram attached. */
+    /** Nearest-rank percentile in milliseconds (the mean of the bucket holding that rank), or -1 without durations. */
     public double percentileMillis(double p) {
         long n = 0;
-        for (long[] b : buckets.values()) {
-            n += b[0];
+        for (int i = 0; i < size; i++) {
+            n += bucketCounts[i];
         }
         if (n <= 0) {
             return -1;
         }
         long rank = Math.max(1, (long) Math.ceil(p / 100.0 * n));
         long seen = 0;
-        for (long[] b : buckets.values()) {
-            seen += b[0];
+        for (int i = 0; i < size; i++) {
+            seen += bucketCounts[i];
             if (seen >= rank) {
-                return (double) b[1] / b[0];
+                return (double) bucketSums[i] / bucketCounts[i];
             }
         }
-        long[] last = buckets.lastEntry().getValue();
-        return (double) last[1] / last[0];
+        return (double) bucketSums[size - 1] / bucketCounts[size - 1];
     }
 
     public byte[] toBytes() {
-        ByteWriter w = new ByteWriter(32);
+        ByteWriter w = new ByteWriter(32 + 6 * size);
         w.writeLong(count);
         BigDecimal s = sum.stripTrailingZeros();
         w.writeDecimal(s.scale() < 0 ? s.setScale(0) : s);
         w.writeLong(distCount);
         w.writeLong(distSumMillis);
+        if (size > 0) {
+            // buckets as deltas from the previous one: ascending, so small
+            w.writeUnsigned(size);
+            long previous = 0;
+            for (int i = 0; i < size; i++) {
+                w.writeUnsigned(buckets[i] - previous);
+                w.writeLong(bucketCounts[i]);
+                w.writeLong(bucketSums[i]);
+                previous = buckets[i];
+            }
+        }
         return w.toByteArray();
     }
 
@@ -127,6 +177,20 @@ public final class Parts {
         p.sum = r.readDecimal();
         p.distCount = r.readLong();
         p.distSumMillis = r.readLong();
+        if (r.hasMore()) {
+            int n = Math.toIntExact(r.readUnsigned());
+            p.buckets = new long[n];
+            p.bucketCounts = new long[n];
+            p.bucketSums = new long[n];
+            long bucket = 0;
+            for (int i = 0; i < n; i++) {
+                bucket += r.readUnsigned();
+                p.buckets[i] = bucket;
+                p.bucketCounts[i] = r.readLong();
+                p.bucketSums[i] = r.readLong();
+            }
+            p.size = n;
+        }
         return p;
     }
 }

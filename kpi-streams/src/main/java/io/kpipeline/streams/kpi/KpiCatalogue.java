@@ -48,7 +48,7 @@ public final class KpiCatalogue {
                 "time from lead creation to its first outbound touchpoint (by lead creation date); withinSla = leads "
                         + "contacted within their SLA / leads created", List.of(LEAD_RESPONSE, LEAD_WITHIN_SLA, LEADS_CREATED),
                 (s, p) -> {
-                    distribution(p, s.distribution(LEAD_RESPONSE));
+                    distribution(p, s.parts(LEAD_RESPONSE));
                     p.set("withinSla", ratio(s.count(LEAD_WITHIN_SLA), s.count(LEADS_CREATED)));
                 });
         add("lead_to_opportunity_ratio", "Lead-to-opportunity ratio", "ratio", true, NO_PRODUCT, CALENDAR,
@@ -134,13 +134,13 @@ public final class KpiCatalogue {
                 });
         add("sales_cycle_length", "Sales cycle length", "seconds", false, ALL, CALENDAR,
                 "time from first contact (else deal creation) to won, by close date", List.of(SALES_CYCLE),
-                (s, p) -> distribution(p, s.distribution(SALES_CYCLE)));
+                (s, p) -> distribution(p, s.parts(SALES_CYCLE)));
         add("stage_duration", "Time in stage", "seconds", false, ALL, CALENDAR,
                 "time deals spend in each stage before leaving it (by stage exit); value over all stages, byStage per stage",
                 List.of(STAGE_DURATION), (s, p) -> {
-                    distribution(p, s.distribution(STAGE_DURATION));
+                    distribution(p, s.parts(STAGE_DURATION));
                     ObjectNode by = p.putObject("byStage");
-                    s.subs(STAGE_DURATION).keySet().forEach(stage -> distribution(by.putObject(stage), s.distribution(STAGE_DURATION, stage)));
+                    s.subs(STAGE_DURATION).forEach((stage, parts) -> distribution(by.putObject(stage), parts));
                 });
         add("calls_per_opportunity", "Calls per opportunity", "ratio", false, ALL, CALENDAR,
                 "CALL touchpoints on the deal or its source lead / deals closed (by close date)", List.of(CALLS_CLOSED),
@@ -187,7 +187,7 @@ public final class KpiCatalogue {
                 "mean time from first win to churn over customers churned in the period; expectedMonths = 1 / mean "
                         + "monthly churn rate over the 12 months ending with the period", List.of(CHURNS, CHURNS_OF_ACTIVE, CUSTOMERS_NET),
                 (s, p) -> {
-                    distribution(p, s.distribution(CHURNS));
+                    distribution(p, s.parts(CHURNS));
                     number(p, "expectedMonths", CustomerBase.expectedMonths(s));
                 });
         add("revenue_per_customer", "Revenue per customer (average basket)", "money", true, ALL, CALENDAR,

@@ -11,17 +11,9 @@ import java.util.Map;
 
 /** One point being computed: a dimension key, grain and period (and today, for point-in-time KPIs), with access to the parts of any measure there. */
 public record Slice(SeriesReader reader, Dimension dimension, String key, Grain grain, int period, LocalDate today) {
+    /** The parts of a measure here, its duration histogram included. */
     public Parts parts(Measure m) {
         return reader.get(m, dimension, grain, period, key);
-    }
-
-    /** The parts with the duration histogram, for percentiles. */
-    public Parts distribution(Measure m) {
-        return reader.withHistogram(m, dimension, grain, period, key, "");
-    }
-
-    public Parts distribution(Measure m, String sub) {
-        return reader.withHistogram(m, dimension, grain, period, key, sub);
     }
 
     public long count(Measure m) {

@@ -7,7 +7,6 @@ import io.kpipeline.streams.time.Grain;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -67,26 +66,6 @@ public final class RollupSeriesReader implements SeriesReader {
             sum.merge(stored.get(m, d, base(g), span[0] + i, key, sub));
         }
         return sum;
-    }
-
-    @Override
-    public Parts withHistogram(Measure m, Dimension d, Grain g, int period, String key, String sub) {
-        int[] span = span(g, period);
-        if (span[1] == 1) {
-            return stored.withHistogram(m, d, g, period, key, sub);
-        }
-        Parts sum = new Parts();
-        NavigableMap<Long, long[]> buckets = new TreeMap<>();
-        for (int i = 0; i < span[1]; i++) {
-            Parts part = stored.withHistogram(m, d, base(g), span[0] + i, key, sub);
-            sum.merge(part);
-            part.buckets().forEach((bucket, b) -> {
-                long[] into = buckets.computeIfAbsent(bucket, x -> new long[2]);
-                into[0] += b[0];
-                into[1] += b[1];
-            });
-        }
-        return sum.withBuckets(buckets);
     }
 
     @Override

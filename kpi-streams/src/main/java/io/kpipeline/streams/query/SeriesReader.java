@@ -10,11 +10,8 @@ import java.util.Set;
 
 /** Reads aggregate parts; implemented over the local state store, or over several instances' stores. */
 public interface SeriesReader {
-    /** The parts of one series (empty parts when it has none). */
+    /** The parts of one series, its duration histogram included (empty parts when it has none). */
     Parts get(Measure m, Dimension d, Grain g, int period, String key, String sub);
-
-    /** The parts of one series with its duration histogram attached (for percentiles). */
-    Parts withHistogram(Measure m, Dimension d, Grain g, int period, String key, String sub);
 
     default Parts get(Measure m, Dimension d, Grain g, int period, String key) {
         return get(m, d, g, period, key, "");

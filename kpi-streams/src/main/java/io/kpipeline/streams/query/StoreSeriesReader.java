@@ -1,7 +1,6 @@
 package io.kpipeline.streams.query;
 
 import io.kpipeline.streams.aggregate.Dimension;
-import io.kpipeline.streams.aggregate.HistogramKey;
 import io.kpipeline.streams.aggregate.Measure;
 import io.kpipeline.streams.aggregate.Parts;
 import io.kpipeline.streams.aggregate.SeriesKey;
@@ -13,8 +12,6 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.NavigableMap;
-import java.util.TreeMap;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -22,27 +19,9 @@ import java.util.TreeSet;
 public final class StoreSeriesReader implements SeriesReader {
     private static final StringSerializer STRINGS = new StringSerializer();
     private final ReadOnlyKeyValueStore<String, byte[]> store;
-    private final ReadOnlyKeyValueStore<String, byte[]> histograms;
 
-    public StoreSeriesReader(ReadOnlyKeyValueStore<String, byte[]> store, ReadOnlyKeyValueStore<String, byte[]> histograms) {
+    public StoreSeriesReader(ReadOnlyKeyValueStore<String, byte[]> store) {
         this.store = store;
-        this.histograms = histograms;
-    }
-
-    @Override
-    public Parts withHistogram(Measure m, Dimension d, Grain g, int period, String key, String sub) {
-        String series = SeriesKey.of(m, d, g, period, key, sub);
-        Parts parts = Parts.fromBytes(store.get(series));
-        NavigableMap<Long, long[]> buckets = new TreeMap<>();
-        if (parts.distCount() > 0) {
-            try (KeyValueIterator<String, byte[]> it = histograms.prefixScan(HistogramKey.prefix(series), STRINGS)) {
-                while (it.hasNext()) {
-                    KeyValue<String, byte[]> kv = it.next();
-                    buckets.put(HistogramKey.bucketOf(kv.key), HistogramKey.read(kv.value));
-                }
-            }
-        }
-        return parts.withBuckets(buckets);
     }
 
     @Override

@@ -25,8 +25,7 @@ import java.util.function.Supplier;
 /**
  * A write-behind object cache in front of a logged key-value store, for the aggregates that every event updates
  * dozens of times. The processor mutates decoded values in a hash map; they are encoded and written to the
- * logged store (and so to its changelog) only when Kafka Streams flushes caches before a commit, or when
- * {@link #flushPending()} is called. This replaces Kafka's record cache for these stores, whose per-operation
+ * logged store (and so to its changelog) only when Kafka Streams flushes caches before a commit. This replaces Kafka's record cache for these stores, whose per-operation
  * cost (sorted map of byte keys, serialization, metrics) dominated the engine's profile.
  *
  * <p>The {@link KeyValueStore} methods read the underlying store: interactive queries and scans see what was last
@@ -70,7 +69,9 @@ public final class WriteBehindStore<V> implements KeyValueStore<String, byte[]>,
     /** True while {@link #slots} holds every stored key, so a key it lacks is known to be absent. */
     private boolean complete;
     private boolean loaded;
+    private Runnable beforeFlush = () -> { };
     private Runnable afterFlush = () -> { };
+    private Runnable onClear = () -> { };
 
     /** A cached value; a null value that is dirty is a pending deletion. */
     private static final class Slot<V> {
@@ -182,9 +183,9 @@ public final class WriteBehindStore<V> implements KeyValueStore<String, byte[]>,
 
     /**
      * Writes every modified value to the underlying store in one batch (a deletion for an emptied value); forgets
-     * clean values when too many are held.
+     * half the values when too many are held.
      */
-    public void flushPending() {
+    private void flushPending() {
         if (!dirty.isEmpty()) {
             List<KeyValue<String, byte[]>> batch = new ArrayList<>(dirty.size());
             for (Slot<V> slot : dirty) {
@@ -203,9 +204,27 @@ public final class WriteBehindStore<V> implements KeyValueStore<String, byte[]>,
             dirty.clear();
         }
         if (slots.size() > maxEntries) {
-            slots.clear();
-            complete = false;
+            evictHalf();
         }
+    }
+
+    /**
+     * Forgets clean values until half the limit is held, in hash order (as good as random): keeps half the working set
+     * warm, where forgetting everything sent every lookup after each commit to RocksDB.
+     */
+    private void evictHalf() {
+        complete = false;
+        var it = slots.values().iterator();
+        while (slots.size() > maxEntries / 2 && it.hasNext()) {
+            if (!it.next().dirty) {
+                it.remove();
+            }
+        }
+    }
+
+    /** Runs before each pre-commit flush: changes buffered elsewhere are written into this store then. */
+    public void beforeFlush(Runnable hook) {
+        this.beforeFlush = hook;
     }
 
     /** Runs after each pre-commit flush: what was written is about to become visible. */
@@ -213,14 +232,21 @@ public final class WriteBehindStore<V> implements KeyValueStore<String, byte[]>,
         this.afterFlush = hook;
     }
 
+    /** Runs when uncommitted changes are discarded (a task closed dirty): buffers feeding this store must go too. */
+    public void onClear(Runnable hook) {
+        this.onClear = hook;
+    }
+
     @Override
     public void flushCache() {
+        beforeFlush.run();
         flushPending();
         afterFlush.run();
     }
 
     @Override
     public void clearCache() {
+        onClear.run();
         dirty.forEach(slot -> slot.dirty = false);
         slots.clear();
         dirty.clear();

@@ -78,11 +78,10 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
                 WriteBehindStore.unwrap(context.getStateStore(Stores.ENTITY_LINKS)), settings);
         WriteBehindStore<Boolean> dirty = WriteBehindStore.unwrap(context.getStateStore(Stores.DIRTY));
         WriteBehindStore<Parts> aggregateStore = WriteBehindStore.unwrap(context.getStateStore(Stores.AGGREGATES));
-        WriteBehindStore<long[]> histogramStore = WriteBehindStore.unwrap(context.getStateStore(Stores.HISTOGRAMS));
-        aggregates = new AggregateWriter(aggregateStore, histogramStore, dirty, settings.calendar());
+        aggregates = new AggregateWriter(aggregateStore, dirty, settings.calendar());
         // the aggregates are flushed just before each commit: from then on queries see the events applied since
         aggregateStore.afterFlush(() -> counters.committed(context.currentSystemTimeMs()));
-        publisher = new UpdatePublisher(new RollupSeriesReader(new StoreSeriesReader(aggregateStore, histogramStore)), dirty, settings.calendar(), counters);
+        publisher = new UpdatePublisher(new RollupSeriesReader(new StoreSeriesReader(aggregateStore)), dirty, settings.calendar(), counters);
         // The publisher reads what the last commit flushed: marks and the aggregates they mark are flushed together.
         context.schedule(publishInterval, PunctuationType.WALL_CLOCK_TIME, now -> publisher.publish(context, now));
     }

@@ -84,7 +84,7 @@ public final class KpiTopology {
                 .to(topics.alerts(), Produced.with(Serdes.String(), AvroSerdes.value(registry, Alert.class)).withName("kpi-alerts-sink"));
         KStream<String, Object> engineOut = entityEvents
                 .process(() -> new KpiEngineProcessor(settings, counters, publishInterval), Named.as("kpi-engine"),
-                        Stores.ENTITY_EVENTS, Stores.ENTITY_LINKS, Stores.CONTRIBUTIONS, Stores.AGGREGATES, Stores.HISTOGRAMS,
+                        Stores.ENTITY_EVENTS, Stores.ENTITY_LINKS, Stores.CONTRIBUTIONS, Stores.AGGREGATES,
                         Stores.DIRTY, Stores.META);
         Map<String, KStream<String, Object>> out = engineOut.split(Named.as("engine-"))
                 .branch((k, v) -> v instanceof KpiPoint, Branched.as("points"))
@@ -96,7 +96,7 @@ public final class KpiTopology {
         return builder.build();
     }
 
-    private static java.util.List<StoreBuilder<?>> storeBuilders() {
+    static java.util.List<StoreBuilder<?>> storeBuilders() {
         var s = Serdes.String();
         var b = Serdes.ByteArray();
         var l = Serdes.Long();
@@ -108,7 +108,6 @@ public final class KpiTopology {
                 new WriteBehindStoreBuilder<>(Stores.ENTITY_LINKS, WriteBehindStore.BYTES, 500_000),
                 new WriteBehindStoreBuilder<>(Stores.CONTRIBUTIONS, WriteBehindStore.BYTES, 500_000),
                 new WriteBehindStoreBuilder<>(Stores.AGGREGATES, AggregateWriter.PARTS, 1_200_000),
-                new WriteBehindStoreBuilder<>(Stores.HISTOGRAMS, AggregateWriter.BUCKET, 800_000),
                 new WriteBehindStoreBuilder<>(Stores.DIRTY, AggregateWriter.MARK, 0));
     }
 

@@ -8,10 +8,8 @@ public final class Stores {
     public static final String ENTITY_LINKS = "entity-links";
     /** entity key → the contributions the entity made last. */
     public static final String CONTRIBUTIONS = "entity-contributions";
-    /** series key → aggregate parts; what the query API reads. */
+    /** series key → aggregate parts (sums and duration histogram); what the query API reads. */
     public static final String AGGREGATES = "kpi-aggregates";
-    /** (series key, duration bucket) → count and sum of the durations in it. */
-    public static final String HISTOGRAMS = "kpi-histograms";
     /** series changed since the last publication to kpi-updates. */
     public static final String DIRTY = "kpi-dirty";
     /** stream time and other engine bookkeeping. */

@@ -1,0 +1,86 @@
+package io.kpipeline.streams.topology;
+
+import io.kpipeline.avro.CrmEvent;
+import io.kpipeline.connectors.simulate.CrmSimulator;
+import io.kpipeline.streams.config.EngineSettings;
+import io.kpipeline.streams.store.WriteBehindStore;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.StoreBuilder;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * Not a test: the engine processor alone (no broker, no changelogs) over a simulated history, for profiling its CPU
+ * cost per event. {@code java -cp ... io.kpipeline.streams.topology.EngineProfile 300000}
+ */
+public final class EngineProfile {
+    public static void main(String[] args) throws Exception {
+        long target = args.length > 0 ? Long.parseLong(args[0]) : 300_000;
+        int days = 200;
+        LocalDate start = LocalDate.of(2026, 1, 1);
+        CrmSimulator sim = new CrmSimulator(7, (int) Math.max(1, target / days / 5.4), start);
+        List<CrmEvent> events = new ArrayList<>();
+        for (int d = 1; d <= days; d++) {
+            events.addAll(sim.advanceTo(start.plusDays(d).atStartOfDay().toInstant(ZoneOffset.UTC)));
+        }
+        Properties props = new Properties();
+        props.put("application.id", "profile");
+        props.put("bootstrap.servers", "unused:9092");
+        java.io.File dir = Files.createTempDirectory("kpi-profile").toFile();
+        MockProcessorContext<String, Object> ctx = new MockProcessorContext<>(props,
+                new org.apache.kafka.streams.processor.TaskId(0, 0), dir);
+        List<StateStore> stores = new ArrayList<>();
+        for (StoreBuilder<?> b : KpiTopology.storeBuilders()) {
+            b.withLoggingDisabled().withCachingDisabled();
+            StateStore s = b.build();
+            s.init(ctx.getStateStoreContext(), s);
+            ctx.addStateStore(s);
+            stores.add(s);
+        }
+        StateStore fx = org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+                org.apache.kafka.streams.state.Stores.inMemoryKeyValueStore(FxRateUpdater.STORE), Serdes.String(), Serdes.String())
+                .withLoggingDisabled().build();
+        fx.init(ctx.getStateStoreContext(), fx);
+        ctx.addStateStore(fx);
+        EngineCounters counters = new EngineCounters();
+        KpiEngineProcessor p = new KpiEngineProcessor(EngineSettings.defaults(), counters, Duration.ofSeconds(1));
+        p.init(ctx);
+        long t0 = System.nanoTime(), tChunk = t0;
+        int i = 0;
+        for (CrmEvent e : events) {
+            ctx.setCurrentSystemTimeMs(System.currentTimeMillis());
+            p.process(new Record<>(io.kpipeline.schemas.event.EntityKey.of(e), e, System.currentTimeMillis()));
+            if (++i % 3000 == 0) {
+                flush(stores);
+            }
+            if (i % 100_000 == 0) {
+                long now = System.nanoTime();
+                System.out.printf("%,d events: last 100k at %,.0f events/s%n", i, 100_000 / ((now - tChunk) / 1e9));
+                tChunk = now;
+            }
+        }
+        flush(stores);
+        double s = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("%,d events in %.2f s = %,.0f events/s (applied %,d, duplicates %,d)%n",
+                events.size(), s, events.size() / s, counters.applied(), counters.duplicates());
+    }
+
+    private static void flush(List<StateStore> stores) {
+        for (StateStore s : stores) {
+            if (s instanceof WriteBehindStore<?> w) {
+                w.flushCache();
+            } else {
+                s.flush();
+            }
+        }
+    }
+}
