@@ -79,6 +79,8 @@ public final class Pipeline implements AutoCloseable {
     private EmbeddedSchemaRegistry embeddedRegistry;
     private SchemaRegistryClient registry;
     private String bootstrap;
+    /** partitions of crm-events: one (the default) lets the engine read it without a repartition */
+    private int eventPartitions;
     private String registryUrl;
     /** host:port at which the other instances reach this one (may need a name lookup: resolved once, at start) */
     private String self;
@@ -113,7 +115,7 @@ public final class Pipeline implements AutoCloseable {
             bootstrap = kafka.bootstrapServers();
         }
         Map<String, Object> client = config.kafkaClient(bootstrap);
-        createTopics(client);
+        eventPartitions = createTopics(client);
         if (registryUrl == null || registryUrl.isBlank()) {
             SchemaRegistryCore core = new SchemaRegistryCore(new KafkaSchemaLog("_schemas", client));
             embeddedRegistry = EmbeddedSchemaRegistry.start(core, "localhost", config.integer("schema-registry-port"));
@@ -173,7 +175,7 @@ public final class Pipeline implements AutoCloseable {
         // read once: it parses the rates file, and the state listener below runs on every rebalance
         EngineSettings settings = config.engineSettings();
         var topology = KpiTopology.build(TopicNames.DEFAULT, registry, settings, counters,
-                config.duration("publish-interval"), alerting, alertCounters);
+                config.duration("publish-interval"), alerting, alertCounters, eventPartitions);
         streams = new KafkaStreams(topology, p);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream processing failed; replacing the thread: {}", e.toString());
@@ -196,13 +198,14 @@ public final class Pipeline implements AutoCloseable {
         return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, byte[]>keyValueStore()));
     }
 
-    private void createTopics(Map<String, Object> client) {
+    /** Creates the topics that do not exist yet; returns how many partitions crm-events has (it may have existed). */
+    private int createTopics(Map<String, Object> client) {
         int partitions = config.integer("partitions");
         try (Admin admin = Admin.create(client)) {
             short rf = (short) (config.replicationFactor().isPresent() ? config.replicationFactor().getAsInt()
                     : Math.min(3, admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size()));
             List<NewTopic> topics = List.of(
-                    new NewTopic("crm-events", partitions, rf).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")),
+                    new NewTopic("crm-events", config.integer("event-partitions"), rf).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")),
                     new NewTopic("crm-events-dlq", partitions, rf).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")),
                     new NewTopic("kpi-updates", partitions, rf).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
                     new NewTopic("kpi-alerts", partitions, rf).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
@@ -216,6 +219,7 @@ public final class Pipeline implements AutoCloseable {
                     }
                 }
             }
+            return admin.describeTopics(List.of("crm-events")).allTopicNames().get(30, TimeUnit.SECONDS).get("crm-events").partitions().size();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics");

@@ -135,7 +135,7 @@ class FailoverIT {
             List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
                     "-cp", System.getProperty("java.class.path"), "io.kpipeline.app.cli.Main", "run", "--data-dir", dir.toString(),
                     "--port", String.valueOf(port), "--bootstrap-servers", bootstrap, "--schema-registry", registry,
-                    "--set", "application-id=kpi-failover-it", "--set", "partitions=2", "--set", "standby-replicas=" + standbys,
+                    "--set", "application-id=kpi-failover-it", "--set", "partitions=2", "--set", "event-partitions=2", "--set", "standby-replicas=" + standbys,
                     "--set", "session-timeout=PT6S", "--set", "commit-interval=PT0.2S", "--set", "publish-interval=PT0.2S");
             return new Instance(new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(dir.getParent().resolve(dir.getFileName() + ".log").toFile()).start(), port);

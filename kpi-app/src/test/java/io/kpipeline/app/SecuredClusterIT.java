@@ -79,7 +79,7 @@ class SecuredClusterIT {
     private KpiConfig config(String bootstrap, String password) {
         Map<String, String> flags = new HashMap<>(Map.of("data-dir", dir.resolve("data-" + password).toString(), "port", String.valueOf(freePort()),
                 "schema-registry-port", String.valueOf(freePort()), "bootstrap-servers", bootstrap, "application-id", "kpi-sasl-it",
-                "partitions", "2", "commit-interval", "PT0.2S", "publish-interval", "PT0.2S"));
+                "partitions", "2", "event-partitions", "2", "commit-interval", "PT0.2S", "publish-interval", "PT0.2S"));
         return KpiConfig.load(null, Map.of(), List.of("kafka.security.protocol=SASL_PLAINTEXT", "kafka.sasl.mechanism=PLAIN",
                 "kafka.sasl.jaas.config=" + String.format(JAAS, password), "replication-factor=1", "webhook-token=hook"), flags);
     }

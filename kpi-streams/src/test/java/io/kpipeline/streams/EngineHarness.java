@@ -61,6 +61,11 @@ public final class EngineHarness implements AutoCloseable {
     }
 
     public EngineHarness(EngineSettings settings, io.kpipeline.streams.alerts.AlertSettings alerting) {
+        this(settings, alerting, 1);
+    }
+
+    /** With {@code eventPartitions} above one, events take the repartition path of a multi-partition crm-events. */
+    public EngineHarness(EngineSettings settings, io.kpipeline.streams.alerts.AlertSettings alerting, int eventPartitions) {
         SchemaRegistryCore registry = SchemaRegistryCore.inMemory();
         serializer = new AvroSerializer<>(registry, false);
         try {
@@ -73,7 +78,7 @@ public final class EngineHarness implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(KpiTopology.build(TopicNames.DEFAULT, registry, settings, counters, Duration.ofSeconds(1),
-                alerting, new io.kpipeline.streams.alerts.AlertCounters()), props);
+                alerting, new io.kpipeline.streams.alerts.AlertCounters(), eventPartitions), props);
         input = driver.createInputTopic("crm-events", new ByteArraySerializer(), new ByteArraySerializer());
         dlq = driver.createOutputTopic("crm-events-dlq", new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new AvroDeserializer<>(registry, DeadLetter.class));
         updates = driver.createOutputTopic("kpi-updates", new StringDeserializer(), new AvroDeserializer<>(registry, KpiPoint.class));

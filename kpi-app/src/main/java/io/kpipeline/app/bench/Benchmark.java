@@ -71,6 +71,7 @@ import java.util.stream.Stream;
  */
 public final class Benchmark {
     private static final int PARTITIONS = 4;
+    private static final int EVENT_PARTITIONS = 1;
     private final long targetEvents;
     private final Path resultsDir;
     private final BenchReport report = new BenchReport();
@@ -97,11 +98,13 @@ public final class Benchmark {
             long bytes = sizes[1];
             report.put("events", n, "");
             report.put("mean event size", (double) bytes / n, "bytes");
-            createTopics(bootstrap, "bench-raw", "crm-events", "crm-events-dlq", "kpi-updates", "kpi-alerts", "kpi-fx-rates");
+            createTopics(bootstrap, PARTITIONS, "bench-raw", "crm-events-dlq", "kpi-updates", "kpi-alerts", "kpi-fx-rates");
+            // as `kpi run` creates it by default: one partition, so the engine reads it without a repartition
+            createTopics(bootstrap, EVENT_PARTITIONS, "crm-events");
 
-            report.put("raw producer (acks=all, lz4)", produce(bootstrap, records, "bench-raw"), "events/s");
+            report.put("raw producer (acks=all, lz4)", produce(bootstrap, records, "bench-raw", PARTITIONS), "events/s");
             report.put("raw consumer", consume(bootstrap, "bench-raw", n), "events/s");
-            produce(bootstrap, records, "crm-events");
+            produce(bootstrap, records, "crm-events", EVENT_PARTITIONS);
             Files.delete(records);
 
             double windowed = windowedCountBaseline(bootstrap, dir.resolve("baseline"), registry, n);
@@ -164,13 +167,13 @@ public final class Benchmark {
         }
     }
 
-    private double produce(String bootstrap, Path records, String topic) {
+    private double produce(String bootstrap, Path records, String topic, int partitions) {
         Map<String, Object> config = io.kpipeline.connectors.kafka.ProducerTuning.bulk(Map.of("bootstrap.servers", bootstrap));
         java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
         AtomicLong sent = new AtomicLong();
         long start = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
-            PartitionWarmup warmup = new PartitionWarmup(PARTITIONS);
+            PartitionWarmup warmup = new PartitionWarmup(partitions);
             replay(records, (key, value) -> {
                 sent.incrementAndGet();
                 warmup.send(producer, new ProducerRecord<>(topic, key, value), (meta, e) -> {
@@ -220,7 +223,7 @@ public final class Benchmark {
         EngineCounters counters = new EngineCounters();
         // leads of the live phase's SLA probes are due seconds after creation, so alert delay is measured in the run
         EngineSettings settings = EngineSettings.defaults().withSlaBySource(Map.of(LivePhase.SLA_SOURCE, LivePhase.SLA));
-        Topology topology = KpiTopology.build(TopicNames.DEFAULT, registry, settings, counters, Duration.ofSeconds(1));
+        Topology topology = KpiTopology.build(TopicNames.DEFAULT, registry, settings, counters, Duration.ofSeconds(1), EVENT_PARTITIONS);
         KafkaStreams[] holder = new KafkaStreams[1];
         double rate = runUntil(topology, props(bootstrap, state, "bench-kpi"),
                 () -> counters.applied() + counters.duplicates() + counters.rejectedTotal(), n, holder);
@@ -297,11 +300,11 @@ public final class Benchmark {
         return p;
     }
 
-    private static void createTopics(String bootstrap, String... names) throws Exception {
+    private static void createTopics(String bootstrap, int partitions, String... names) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             List<NewTopic> topics = new ArrayList<>();
             for (String name : names) {
-                topics.add(new NewTopic(name, PARTITIONS, (short) 1));
+                topics.add(new NewTopic(name, partitions, (short) 1));
             }
             admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
         }

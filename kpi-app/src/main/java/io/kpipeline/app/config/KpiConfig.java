@@ -51,6 +51,7 @@ public final class KpiConfig {
         DEFAULTS.put("rep-degraded-leads", "20");
         DEFAULTS.put("rep-degraded-p90", "PT15M");
         DEFAULTS.put("partitions", "4");
+        DEFAULTS.put("event-partitions", "1");
         DEFAULTS.put("application-id", "kpi-pipeline");
         DEFAULTS.put("publish-interval", "PT1S");
         DEFAULTS.put("commit-interval", "PT0.2S");
@@ -152,6 +153,9 @@ public final class KpiConfig {
         }
         if (integer("partitions") < 1) {
             throw new ConfigException("partitions: must be at least 1");
+        }
+        if (integer("event-partitions") < 1) {
+            throw new ConfigException("event-partitions: must be at least 1");
         }
         integer("rep-degraded-leads");
         longValue("cache-max-bytes");

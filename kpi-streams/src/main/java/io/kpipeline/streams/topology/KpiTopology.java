@@ -35,25 +35,29 @@ import java.util.Map;
  * Builds the stream topology:
  * <pre>
  * crm-events ─ decode ─┬─ invalid ─────────────────────────────────────────► crm-events-dlq
- *                      └─ valid ─ key by entity ─ [entity-events repartition, 1 partition]
+ *                      └─ valid ─ key by entity ─ [entity-events repartition, 1 partition, when crm-events has more]
  *                                  ─ kpi-engine (entity stores, contributions, aggregates) ─┬► kpi-updates
  *                                                                                           └► crm-events-dlq (too late, no rate)
  *                                  ─ sla-alerts (deadlines, wall-clock punctuator) ─► kpi-alerts
  * </pre>
  * The engine runs as one task: cross-entity facts (a deal's source lead, a lead's won deal) are then plain store
  * reads, which keeps corrections exact whichever side changes. Queries read its {@code kpi-aggregates} store.
+ * When {@code crm-events} has one partition (the default) its one task is the engine's, and the repartition, a
+ * second trip of every event through the broker and a second commit before it is applied, is left out.
  */
 public final class KpiTopology {
     private KpiTopology() {
     }
 
     public static Topology build(TopicNames topics, SchemaRegistryClient registry, EngineSettings settings,
-                                 EngineCounters counters, Duration publishInterval) {
-        return build(topics, registry, settings, counters, publishInterval, AlertSettings.defaults(), new AlertCounters());
+                                 EngineCounters counters, Duration publishInterval, int eventPartitions) {
+        return build(topics, registry, settings, counters, publishInterval, AlertSettings.defaults(), new AlertCounters(), eventPartitions);
     }
 
+    /** The topology for a {@code crm-events} topic of {@code eventPartitions} partitions. */
     public static Topology build(TopicNames topics, SchemaRegistryClient registry, EngineSettings settings,
-                                 EngineCounters counters, Duration publishInterval, AlertSettings alerting, AlertCounters alertCounters) {
+                                 EngineCounters counters, Duration publishInterval, AlertSettings alerting, AlertCounters alertCounters,
+                                 int eventPartitions) {
         StreamsBuilder builder = new StreamsBuilder();
         for (StoreBuilder<?> store : storeBuilders()) {
             builder.addStateStore(store);
@@ -76,9 +80,10 @@ public final class KpiTopology {
                 .mapValues(v -> (DeadLetter) v, Named.as("as-dead-letter"))
                 .to(topics.deadLetters(), Produced.with(Serdes.ByteArray(), deadLetterSerde).withName("dead-letters-sink"));
 
-        KStream<String, CrmEvent> entityEvents = decoded.get("decoded-valid")
-                .map((k, v) -> KeyValue.pair(EntityKey.of((CrmEvent) v), (CrmEvent) v), Named.as("key-by-entity"))
-                .repartition(Repartitioned.with(Serdes.String(), new CrmEventSerde()).withName("entity-events").withNumberOfPartitions(1));
+        KStream<String, CrmEvent> byEntity = decoded.get("decoded-valid")
+                .map((k, v) -> KeyValue.pair(EntityKey.of((CrmEvent) v), (CrmEvent) v), Named.as("key-by-entity"));
+        KStream<String, CrmEvent> entityEvents = eventPartitions == 1 ? byEntity
+                : byEntity.repartition(Repartitioned.with(Serdes.String(), new CrmEventSerde()).withName("entity-events").withNumberOfPartitions(1));
         entityEvents.process(() -> new SlaAlertProcessor(settings, alerting, alertCounters), Named.as("sla-alerts"),
                         SlaAlertProcessor.LEADS_STORE, SlaAlertProcessor.DEADLINES_STORE, SlaAlertProcessor.ALERTS_STORE, SlaAlertProcessor.REPS_STORE)
                 .to(topics.alerts(), Produced.with(Serdes.String(), AvroSerdes.value(registry, Alert.class)).withName("kpi-alerts-sink"));
