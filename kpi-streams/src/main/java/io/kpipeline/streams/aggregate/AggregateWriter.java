@@ -12,8 +12,8 @@ import java.util.Map;
 /**
  * Adds and retracts contributions in the calendar aggregates: each contribution counts in every dimension it has a
  * key for, in its day and its month (other grains are rolled up from these when read) or the single current period,
- * in its sub-key and in the total (a duration in the histogram those parts hold). Each touched series is marked for
- * republication on kpi-updates.
+ * in its sub-key and in the total (a duration in the histogram those parts hold). Each touched day (or current
+ * series) is marked for republication on kpi-updates, with every period that contains it.
  *
  * <p>Changes are summed per (measure, dimension, key, day, sub-key) in a small map between flushes, and applied to
  * the day, its month, the totals and the marks only when the stores flush, before each commit. The hot path then
@@ -27,8 +27,21 @@ public final class AggregateWriter {
     private final BusinessCalendar calendar;
     private final Map<Cell, Parts> pending = new HashMap<>();
 
-    /** One day (or the current period) of one measure under one dimension key and sub-key ("" for none). */
+    /**
+     * One day (or the current period) of one measure under one dimension key and sub-key ("" for none). Equality is
+     * written out: the record's generated one went through method handles that the profile showed uninlined.
+     */
     private record Cell(Measure measure, Dimension dimension, Grain grain, int period, String key, String sub) {
+        @Override
+        public int hashCode() {
+            return ((measure.ordinal() * 31 + dimension.ordinal()) * 31 + period) * 31 * 31 + key.hashCode() * 31 + sub.hashCode();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Cell c && c.measure == measure && c.dimension == dimension && c.grain == grain
+                    && c.period == period && c.key.equals(key) && c.sub.equals(sub);
+        }
     }
 
     public AggregateWriter(WriteBehindStore<Parts> aggregates, WriteBehindStore<Boolean> dirty, BusinessCalendar calendar) {
@@ -64,11 +77,12 @@ public final class AggregateWriter {
             }
             Cell cell = e.getKey();
             if (cell.grain() == Grain.CURRENT) {
-                apply(cell, Grain.CURRENT, 0, delta);
+                dirty.set(apply(cell, Grain.CURRENT, 0, delta), Boolean.TRUE);
                 continue;
             }
             LocalDate day = LocalDate.ofEpochDay(cell.period());
-            apply(cell, Grain.DAY, cell.period(), delta);
+            // the day's mark stands for its month and year too: the publisher republishes every period containing it
+            dirty.set(apply(cell, Grain.DAY, cell.period(), delta), Boolean.TRUE);
             apply(cell, Grain.MONTH, Grain.MONTH.ordinalOf(day), delta);
             if (cell.measure().storedYearly()) {
                 apply(cell, Grain.YEAR, day.getYear(), delta);
@@ -77,13 +91,14 @@ public final class AggregateWriter {
         pending.clear();
     }
 
-    private void apply(Cell cell, Grain grain, int period, Parts delta) {
+    /** Adds a change to one stored period, total and sub-key; returns the series key. */
+    private String apply(Cell cell, Grain grain, int period, Parts delta) {
         String series = SeriesKey.series(cell.measure(), cell.dimension(), grain, period, cell.key());
         aggregates.update(series, Parts::new).merge(delta);
         if (!cell.sub().isEmpty()) {
             aggregates.update(series + cell.sub(), Parts::new).merge(delta);
         }
-        dirty.set(series, Boolean.TRUE);
+        return series;
     }
 
     public static final WriteBehindStore.Codec<Parts> PARTS = new WriteBehindStore.Codec<>() {

@@ -13,6 +13,11 @@ public final class ByteReader {
         this.buf = buf;
     }
 
+    /** How many bytes have been read. */
+    public int position() {
+        return pos;
+    }
+
     public boolean hasMore() {
         return pos < buf.length;
     }

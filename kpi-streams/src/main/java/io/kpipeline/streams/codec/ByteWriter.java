@@ -95,9 +95,14 @@ public final class ByteWriter {
     }
 
     public ByteWriter writeRaw(byte[] bytes) {
-        ensure(bytes.length);
-        System.arraycopy(bytes, 0, buf, size, bytes.length);
-        size += bytes.length;
+        return writeRaw(bytes, 0, bytes.length);
+    }
+
+    /** {@code length} bytes of {@code bytes} from {@code offset}, as they are. */
+    public ByteWriter writeRaw(byte[] bytes, int offset, int length) {
+        ensure(length);
+        System.arraycopy(bytes, offset, buf, size, length);
+        size += length;
         return this;
     }
 

@@ -50,14 +50,13 @@ public final class EntityRepository {
      * event with its id (a duplicate delivery, which changes nothing).
      */
     public boolean append(String entity, CrmEvent event) {
-        List<CrmEvent> list = EventCodec.decode(events.value(entity));
-        for (CrmEvent e : list) {
+        byte[] stored = events.value(entity);
+        for (CrmEvent e : EventCodec.decode(stored)) {
             if (e.getEventId().equals(event.getEventId())) {
                 return false;
             }
         }
-        list.add(event);
-        events.set(entity, EventCodec.encode(list));
+        events.set(entity, EventCodec.append(stored, event));
         memo.remove(entity);
         Object p = event.getPayload();
         if (p instanceof DealCreated d) {

@@ -30,20 +30,37 @@ public final class EventCodec {
     public static byte[] encode(List<CrmEvent> events) {
         ByteWriter w = new ByteWriter(events.size() * 160 + 8);
         w.writeUnsigned(events.size());
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        BinaryEncoder encoder = null;
         for (CrmEvent event : events) {
-            out.reset();
-            encoder = EncoderFactory.get().binaryEncoder(out, encoder);
-            try {
-                WRITER.write(event, encoder);
-                encoder.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            w.writeBytes(out.toByteArray());
+            w.writeBytes(encode(event));
         }
         return w.toByteArray();
+    }
+
+    /** An encoded set with one more event: the events already encoded are copied as they are, not encoded again. */
+    public static byte[] append(byte[] encoded, CrmEvent event) {
+        if (encoded == null) {
+            return encode(List.of(event));
+        }
+        ByteReader r = new ByteReader(encoded);
+        long n = r.readUnsigned();
+        byte[] added = encode(event);
+        ByteWriter w = new ByteWriter(encoded.length + added.length + 8);
+        w.writeUnsigned(n + 1);
+        w.writeRaw(encoded, r.position(), encoded.length - r.position());
+        w.writeBytes(added);
+        return w.toByteArray();
+    }
+
+    private static byte[] encode(CrmEvent event) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        try {
+            WRITER.write(event, encoder);
+            encoder.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     public static List<CrmEvent> decode(byte[] bytes) {

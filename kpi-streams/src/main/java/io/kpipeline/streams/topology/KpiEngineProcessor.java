@@ -192,8 +192,13 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
 
     /** Recomputes an entity's contributions and applies the difference from what it contributed before. */
     private void refresh(String entity) {
-        List<Contribution> before = ContributionCodec.decode(contributions.value(entity));
         List<Contribution> after = contributionsOf(entity);
+        byte[] stored = contributions.value(entity);
+        byte[] encoded = after.isEmpty() ? null : ContributionCodec.encode(after);
+        if (java.util.Arrays.equals(stored, encoded)) {
+            return; // the usual case for the entities linked to the one that changed: nothing to diff
+        }
+        List<Contribution> before = ContributionCodec.decode(stored);
         Map<Contribution, Integer> diff = new HashMap<>();
         for (Contribution c : after) {
             diff.merge(c, 1, Integer::sum);
@@ -210,7 +215,7 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
             }
         }
         if (changed) {
-            contributions.set(entity, after.isEmpty() ? null : ContributionCodec.encode(after));
+            contributions.set(entity, encoded);
         }
     }
 

@@ -78,7 +78,10 @@ final class UpdatePublisher {
         counters.published(published.size());
     }
 
-    /** Every KPI point a change of one stored series can move (a day moves its week too; a month its quarter and year). */
+    /**
+     * Every KPI point a change of one marked series can move: a day moves every period containing it (week, month,
+     * quarter, year: the engine marks days only); a month mark (older state) its quarter and year.
+     */
     private static List<Target> targets(SeriesKey.Parsed s) {
         List<Target> out = new ArrayList<>();
         for (KpiDefinition k : KpiCatalogue.using(s.measure())) {
@@ -86,10 +89,14 @@ final class UpdatePublisher {
                 continue;
             }
             for (Grain g : k.grains()) {
-                if (RollupSeriesReader.base(g) != s.grain()) {
+                int period;
+                if (s.grain() == Grain.DAY && g != Grain.CURRENT) {
+                    period = g.ordinalOf(java.time.LocalDate.ofEpochDay(s.period()));
+                } else if (RollupSeriesReader.base(g) == s.grain()) {
+                    period = RollupSeriesReader.containing(g, s.period());
+                } else {
                     continue;
                 }
-                int period = RollupSeriesReader.containing(g, s.period());
                 out.add(new Target(k, s.dimension(), s.key(), g, period));
                 if (k.lookback() > 0) {
                     out.add(new Target(k, s.dimension(), s.key(), g, g.plus(period, k.lookback())));

@@ -1,0 +1,52 @@
+package io.kpipeline.streams.kpi;
+
+import io.kpipeline.avro.KpiPoint;
+import io.kpipeline.streams.EngineHarness;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What kpi-updates carries: every period containing a changed day, with the value a query answers. */
+class UpdatesTest {
+    static String lead(String id, String at, String rep) {
+        return EngineHarness.event("e-" + id, "LeadCreated", at,
+                "\"leadId\":\"" + id + "\",\"repId\":\"" + rep + "\",\"teamId\":\"T-1\",\"source\":\"inbound-web\"");
+    }
+
+    /** The latest point of each record key, as a compacted topic keeps it. */
+    static Map<String, KpiPoint> latest(EngineHarness h) {
+        Map<String, KpiPoint> out = new HashMap<>();
+        h.updates().forEach(r -> out.put(r.key(), r.value()));
+        return out;
+    }
+
+    @Test
+    void aChangedDayRepublishesItsWeekMonthQuarterAndYear() {
+        try (EngineHarness h = new EngineHarness()) {
+            h.send(lead("L-1", "2026-11-03T09:00:00Z", "R-1"), lead("L-2", "2026-11-20T09:00:00Z", "R-1"));
+            Map<String, KpiPoint> first = latest(h);
+            // two leads in November: the day of each (1), the ISO week of each (1; 3 Nov is in W45, 20 Nov in W47),
+            // and the month, quarter and year holding both (2)
+            assertThat(first.get("leads_created|rep|R-1|day|2026-11-03").getValue()).isEqualTo(1.0);
+            assertThat(first.get("leads_created|rep|R-1|week|2026-W45").getValue()).isEqualTo(1.0);
+            assertThat(first.get("leads_created|rep|R-1|month|2026-11").getValue()).isEqualTo(2.0);
+            assertThat(first.get("leads_created|rep|R-1|quarter|2026-Q4").getValue()).isEqualTo(2.0);
+            assertThat(first.get("leads_created|company||year|2026").getValue()).isEqualTo(2.0);
+
+            // a third lead on another day of the month: its day and every period above it again, nothing else
+            h.send(lead("L-3", "2026-11-21T09:00:00Z", "R-1"));
+            Map<String, KpiPoint> second = latest(h);
+            assertThat(second.get("leads_created|rep|R-1|day|2026-11-21").getValue()).isEqualTo(1.0);
+            assertThat(second.get("leads_created|rep|R-1|month|2026-11").getValue()).isEqualTo(3.0);
+            assertThat(second.get("leads_created|team|T-1|year|2026").getValue()).isEqualTo(3.0);
+            assertThat(second).doesNotContainKey("leads_created|rep|R-1|day|2026-11-03");
+
+            // a lead created and then, in the same commit, its duplicate: nothing changes, nothing is published
+            h.send(lead("L-3", "2026-11-21T09:00:00Z", "R-1"));
+            assertThat(latest(h)).doesNotContainKey("leads_created|rep|R-1|month|2026-11");
+        }
+    }
+}
