@@ -21,6 +21,7 @@ class BenchSmokeIT {
             "state on disk", "state on disk per million events", "query: month point (revenue, rep) p50", "query: month point (revenue, rep) p99",
             "query: year range by day (leads, team) p50", "query: year range by day (leads, team) p99", "query: month ranking (win_rate, rep) p50",
             "query: month ranking (win_rate, rep) p99", "concurrent query load (second process, 4 connections)",
+            "concurrent query load asked (0: as fast as answered)",
             "alert delay p50 (deadline to alert on topic)", "alert delay p99", "peak heap (sum of pool peaks)", "peak RSS (VmHWM)");
 
     @TempDir

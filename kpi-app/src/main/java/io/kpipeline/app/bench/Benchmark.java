@@ -78,8 +78,10 @@ public final class Benchmark {
 
     private final int liveRate;
     private final int liveSeconds;
+    private final int queryRate;
 
-    public Benchmark(long targetEvents, Path resultsDir, int liveRate, int liveSeconds) {
+    public Benchmark(long targetEvents, Path resultsDir, int liveRate, int liveSeconds, int queryRate) {
+        this.queryRate = queryRate;
         this.targetEvents = targetEvents;
         this.resultsDir = resultsDir;
         this.liveRate = liveRate;
@@ -244,7 +246,7 @@ public final class Benchmark {
             try (ApiServer api = new ApiServer("localhost", port, 1_000_000, new ApiServer.Services(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), null, null, () -> query, () -> null,
                     () -> new Health(true, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()),
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new SseHub<>("point"), new SseHub<>("alert"))).start()) {
-                new LivePhase(bootstrap, registry, query, port, report).run(liveRate, liveSeconds);
+                new LivePhase(bootstrap, registry, query, port, report).run(liveRate, liveSeconds, queryRate);
             }
         } finally {
             streams.close(Duration.ofSeconds(30));

@@ -70,10 +70,12 @@ final class LivePhase {
         return q;
     }
 
-    void run(int rate, int seconds) throws Exception {
+    /** {@code queryRate}: what the second process asks a second, 0 for as fast as it is answered. */
+    void run(int rate, int seconds, int queryRate) throws Exception {
         AtomicBoolean live = new AtomicBoolean(true);
         ChildJvm load = ChildJvm.start(QueryLoad.class, Stream.concat(
-                Stream.of("http://localhost:" + apiPort, Integer.toString(seconds), "4"), QUERIES.values().stream()).toArray(String[]::new));
+                Stream.of("http://localhost:" + apiPort, Integer.toString(seconds), "4", Integer.toString(queryRate)),
+                QUERIES.values().stream()).toArray(String[]::new));
         Map<String, Percentiles> latencies = new LinkedHashMap<>();
         QUERIES.keySet().forEach(name -> latencies.put(name, new Percentiles()));
         java.util.concurrent.atomic.AtomicReference<Exception> queryFailure = new java.util.concurrent.atomic.AtomicReference<>();
@@ -109,6 +111,7 @@ final class LivePhase {
             report.put(e.getKey() + " p50", e.getValue().millis(50), "ms");
             report.put(e.getKey() + " p99", e.getValue().millis(99), "ms");
         }
+        report.put("concurrent query load asked (0: as fast as answered)", queryRate, "queries/s");
         report.put("concurrent query load (second process, 4 connections)", loadFigures.getOrDefault(QueryLoad.RATE, 0.0), "queries/s");
         if (loadFigures.getOrDefault(QueryLoad.ERRORS, 0.0) > 0) {
             throw new IllegalStateException(loadFigures.get(QueryLoad.ERRORS).longValue() + " queries of the concurrent load were not answered 200");

@@ -9,9 +9,10 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The benchmark's concurrent query load, run as a second process (as {@code wrk} would be): several connections
- * each asking the given paths in turn, as fast as they are answered, for a number of seconds. Prints the rate it
- * reached and how many answers were not 200.
+ * The benchmark's concurrent query load, run as a second process (as {@code wrk} would be, or {@code wrk2} with a
+ * rate): several connections each asking the given paths in turn for a number of seconds, either at a fixed total
+ * rate (an open loop: a late answer does not delay the next request's schedule) or as fast as they are answered (a
+ * closed loop, which saturates the machine). Prints the rate it reached and how many answers were not 200.
  */
 public final class QueryLoad {
     static final String RATE = "query-load-requests-per-second";
@@ -20,13 +21,16 @@ public final class QueryLoad {
     private QueryLoad() {
     }
 
-    /** {@code BASE_URL SECONDS CONNECTIONS PATH...} */
+    /** {@code BASE_URL SECONDS CONNECTIONS RATE PATH...}; RATE 0 is as fast as answered. */
     public static void main(String[] args) throws Exception {
         String base = args[0];
         long seconds = Long.parseLong(args[1]);
         int connections = Integer.parseInt(args[2]);
+        int rate = Integer.parseInt(args[3]);
+        // each connection's share of the rate: one request every this many nanoseconds
+        long interval = rate == 0 ? 0 : connections * 1_000_000_000L / rate;
         List<HttpRequest> requests = new ArrayList<>();
-        for (int i = 3; i < args.length; i++) {
+        for (int i = 4; i < args.length; i++) {
             requests.add(HttpRequest.newBuilder(URI.create(base + args[i])).build());
         }
         AtomicLong answered = new AtomicLong();
@@ -38,7 +42,15 @@ public final class QueryLoad {
             int offset = c;
             Thread t = new Thread(() -> {
                 HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                long due = start + offset * interval / connections;
                 for (int i = offset; System.nanoTime() < end; i++) {
+                    if (interval > 0) {
+                        due += interval;
+                        long wait = due - System.nanoTime();
+                        if (wait > 0) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                        }
+                    }
                     try {
                         HttpResponse<Void> r = http.send(requests.get(i % requests.size()), HttpResponse.BodyHandlers.discarding());
                         (r.statusCode() == 200 ? answered : errors).incrementAndGet();

@@ -23,12 +23,19 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--live-seconds", defaultValue = "30", description = "how long the live phase lasts (default ${DEFAULT-VALUE} s)")
     int liveSeconds;
 
+    @Option(names = "--query-rate", defaultValue = "200", description = "queries a second the second process asks during the live phase; "
+            + "0: as fast as they are answered, which measures a saturated machine (default ${DEFAULT-VALUE})")
+    int queryRate;
+
     @Option(names = "--out", defaultValue = "bench-results", description = "directory for the JSON results")
     Path out;
 
     @Override
     public Integer call() throws Exception {
-        new Benchmark(quick ? 100_000 : events, out, rate, quick ? 10 : liveSeconds).run();
+        if (queryRate < 0) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--query-rate: must be 0 or more");
+        }
+        new Benchmark(quick ? 100_000 : events, out, rate, quick ? 10 : liveSeconds, queryRate).run();
         return 0;
     }
 }
