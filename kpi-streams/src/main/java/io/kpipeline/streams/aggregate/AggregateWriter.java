@@ -23,7 +23,7 @@ import java.util.Map;
  */
 public final class AggregateWriter {
     private final WriteBehindStore<Parts> aggregates;
-    private final WriteBehindStore<Boolean> dirty;
+    private final ChangedSeries changed;
     private final BusinessCalendar calendar;
     private final Map<Cell, Parts> pending = new HashMap<>();
 
@@ -44,13 +44,11 @@ public final class AggregateWriter {
         }
     }
 
-    public AggregateWriter(WriteBehindStore<Parts> aggregates, WriteBehindStore<Boolean> dirty, BusinessCalendar calendar) {
+    public AggregateWriter(WriteBehindStore<Parts> aggregates, ChangedSeries changed, BusinessCalendar calendar) {
         this.aggregates = aggregates;
-        this.dirty = dirty;
+        this.changed = changed;
         this.calendar = calendar;
-        // whichever of the two stores Kafka Streams flushes first applies the pending changes to both
         aggregates.beforeFlush(this::applyPending);
-        dirty.beforeFlush(this::applyPending);
         aggregates.onClear(pending::clear);
     }
 
@@ -77,18 +75,19 @@ public final class AggregateWriter {
             }
             Cell cell = e.getKey();
             if (cell.grain() == Grain.CURRENT) {
-                dirty.set(apply(cell, Grain.CURRENT, 0, delta), Boolean.TRUE);
+                changed.mark(apply(cell, Grain.CURRENT, 0, delta));
                 continue;
             }
             LocalDate day = LocalDate.ofEpochDay(cell.period());
             // the day's mark stands for its month and year too: the publisher republishes every period containing it
-            dirty.set(apply(cell, Grain.DAY, cell.period(), delta), Boolean.TRUE);
+            changed.mark(apply(cell, Grain.DAY, cell.period(), delta));
             apply(cell, Grain.MONTH, Grain.MONTH.ordinalOf(day), delta);
             if (cell.measure().storedYearly()) {
                 apply(cell, Grain.YEAR, day.getYear(), delta);
             }
         }
         pending.clear();
+        changed.log();
     }
 
     /** Adds a change to one stored period, total and sub-key; returns the series key. */
@@ -112,22 +111,6 @@ public final class AggregateWriter {
 
         public boolean isEmpty(Parts value) {
             return value.isZero();
-        }
-    };
-
-    public static final WriteBehindStore.Codec<Boolean> MARK = new WriteBehindStore.Codec<>() {
-        private final byte[] empty = new byte[0];
-
-        public Boolean decode(byte[] bytes) {
-            return Boolean.TRUE;
-        }
-
-        public byte[] encode(Boolean value) {
-            return empty;
-        }
-
-        public boolean isEmpty(Boolean value) {
-            return false;
         }
     };
 }

@@ -10,6 +10,7 @@ import io.kpipeline.avro.SpendRecorded;
 import io.kpipeline.schemas.event.EntityKey;
 import io.kpipeline.schemas.event.InvalidEventException;
 import io.kpipeline.streams.aggregate.AggregateWriter;
+import io.kpipeline.streams.aggregate.ChangedSeries;
 import io.kpipeline.streams.aggregate.Parts;
 import io.kpipeline.streams.store.WriteBehindStore;
 import io.kpipeline.streams.config.EngineSettings;
@@ -76,12 +77,12 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
         meta = context.getStateStore(Stores.META);
         entities = new EntityRepository(WriteBehindStore.unwrap(context.getStateStore(Stores.ENTITY_EVENTS)),
                 WriteBehindStore.unwrap(context.getStateStore(Stores.ENTITY_LINKS)), settings);
-        WriteBehindStore<Boolean> dirty = WriteBehindStore.unwrap(context.getStateStore(Stores.DIRTY));
+        ChangedSeries changed = new ChangedSeries(context.getStateStore(Stores.MARKS));
         WriteBehindStore<Parts> aggregateStore = WriteBehindStore.unwrap(context.getStateStore(Stores.AGGREGATES));
-        aggregates = new AggregateWriter(aggregateStore, dirty, settings.calendar());
+        aggregates = new AggregateWriter(aggregateStore, changed, settings.calendar());
         // the aggregates are flushed just before each commit: from then on queries see the events applied since
         aggregateStore.afterFlush(() -> counters.committed(context.currentSystemTimeMs()));
-        publisher = new UpdatePublisher(new RollupSeriesReader(new StoreSeriesReader(aggregateStore)), dirty, settings.calendar(), counters);
+        publisher = new UpdatePublisher(new RollupSeriesReader(new StoreSeriesReader(aggregateStore)), changed, settings.calendar(), counters);
         // The publisher reads what the last commit flushed: marks and the aggregates they mark are flushed together.
         context.schedule(publishInterval, PunctuationType.WALL_CLOCK_TIME, now -> publisher.publish(context, now));
     }

@@ -90,7 +90,7 @@ public final class KpiTopology {
         KStream<String, Object> engineOut = entityEvents
                 .process(() -> new KpiEngineProcessor(settings, counters, publishInterval), Named.as("kpi-engine"),
                         Stores.ENTITY_EVENTS, Stores.ENTITY_LINKS, Stores.CONTRIBUTIONS, Stores.AGGREGATES,
-                        Stores.DIRTY, Stores.META);
+                        Stores.MARKS, Stores.META);
         Map<String, KStream<String, Object>> out = engineOut.split(Named.as("engine-"))
                 .branch((k, v) -> v instanceof KpiPoint, Branched.as("points"))
                 .defaultBranch(Branched.as("rejected"));
@@ -113,7 +113,8 @@ public final class KpiTopology {
                 new WriteBehindStoreBuilder<>(Stores.ENTITY_LINKS, WriteBehindStore.BYTES, 500_000),
                 new WriteBehindStoreBuilder<>(Stores.CONTRIBUTIONS, WriteBehindStore.BYTES, 500_000),
                 new WriteBehindStoreBuilder<>(Stores.AGGREGATES, AggregateWriter.PARTS, 1_200_000),
-                new WriteBehindStoreBuilder<>(Stores.DIRTY, AggregateWriter.MARK, 0));
+                org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+                        org.apache.kafka.streams.state.Stores.persistentKeyValueStore(Stores.MARKS), s, b).withCachingDisabled());
     }
 
     private static <V> StoreBuilder<?> kv(String name, org.apache.kafka.common.serialization.Serde<String> k,

@@ -11,7 +11,7 @@ public final class Stores {
     /** series key → aggregate parts (sums and duration histogram); what the query API reads. */
     public static final String AGGREGATES = "kpi-aggregates";
     /** series changed since the last publication to kpi-updates. */
-    public static final String DIRTY = "kpi-dirty";
+    public static final String MARKS = "kpi-changed-series";
     /** stream time and other engine bookkeeping. */
     public static final String META = "engine-meta";
 

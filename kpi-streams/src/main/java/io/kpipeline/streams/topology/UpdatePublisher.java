@@ -14,34 +14,34 @@ import io.kpipeline.streams.time.BusinessCalendar;
 import io.kpipeline.streams.time.Grain;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import io.kpipeline.streams.store.WriteBehindStore;
+import io.kpipeline.streams.aggregate.ChangedSeries;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
 /**
  * Publishes to {@code kpi-updates} the points of every KPI whose series changed since the last run: one record
- * per (KPI, dimension, key, grain, period), keyed so a compacted topic keeps the latest point of each. Marks are
- * kept in a logged store, so a crash between a change and its publication republishes rather than forgets.
+ * per (KPI, dimension, key, grain, period), keyed so a compacted topic keeps the latest point of each. The changed
+ * series come from {@link ChangedSeries}, which logs them, so a crash between a change and its publication
+ * republishes rather than forgets.
  */
 final class UpdatePublisher {
     /**
      * Bounds one punctuation so that during a backfill publishing takes at most about a tenth of the thread's time;
-     * marks left over wait in the store and go out in later runs, which resume where this one stopped.
+     * series left over stay pending and go out first in later runs.
      */
     private static final long BUDGET_NANOS = 100_000_000L;
-    private String cursor;
-    private final WriteBehindStore<Boolean> dirty;
+    private final ChangedSeries changed;
     private final KpiQuery query;
     private final EngineCounters counters;
 
-    UpdatePublisher(SeriesReader reader, WriteBehindStore<Boolean> dirty, BusinessCalendar calendar, EngineCounters counters) {
-        this.dirty = dirty;
+    UpdatePublisher(SeriesReader reader, ChangedSeries changed, BusinessCalendar calendar, EngineCounters counters) {
+        this.changed = changed;
         this.query = new KpiQuery(reader, calendar, Clock.systemUTC());
         this.counters = counters;
     }
@@ -57,24 +57,16 @@ final class UpdatePublisher {
         long deadline = System.nanoTime() + BUDGET_NANOS;
         List<String> done = new ArrayList<>();
         Set<Target> published = new HashSet<>();
-        boolean reachedEnd = true;
-        try (KeyValueIterator<String, byte[]> it = cursor == null ? dirty.all() : dirty.range(cursor, null)) {
-            while (it.hasNext()) {
-                if (System.nanoTime() > deadline) {
-                    reachedEnd = false;
-                    break;
-                }
-                String series = it.next().key;
-                done.add(series);
-                for (Target t : targets(SeriesKey.parseSeries(series))) {
-                    if (published.add(t)) {
-                        context.forward(new Record<>(t.recordKey(), point(t, now), now));
-                    }
+        for (Iterator<String> it = changed.oldestFirst(); it.hasNext() && System.nanoTime() < deadline; ) {
+            String series = it.next();
+            done.add(series);
+            for (Target t : targets(SeriesKey.parseSeries(series))) {
+                if (published.add(t)) {
+                    context.forward(new Record<>(t.recordKey(), point(t, now), now));
                 }
             }
         }
-        cursor = reachedEnd || done.isEmpty() ? null : done.get(done.size() - 1);
-        done.forEach(dirty::deleteIfClean);
+        done.forEach(changed::published);
         counters.published(published.size());
     }
 

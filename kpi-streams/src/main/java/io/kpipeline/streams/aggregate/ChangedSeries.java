@@ -1,0 +1,124 @@
+package io.kpipeline.streams.aggregate;
+
+import io.kpipeline.streams.codec.ByteReader;
+import io.kpipeline.streams.codec.ByteWriter;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The series changed since their last publication on kpi-updates, oldest first. They are held in memory and logged
+ * in a store as one record per commit (the series that commit changed, under a sequence number), deleted once
+ * every series in it is published: a crash between a change and its publication republishes rather than forgets.
+ * One record per commit, where a record per changed series (and a tombstone for each after publication) made these
+ * marks a third of all the engine's changelog records.
+ */
+public final class ChangedSeries {
+    private static final long UNLOGGED = -1;
+    private final KeyValueStore<String, byte[]> store;
+    /** series → the record that logged it ({@link #UNLOGGED} until {@link #log}), in marking order */
+    private final LinkedHashMap<String, Long> pending = new LinkedHashMap<>();
+    /** record → how many of its series are not yet published */
+    private final Map<Long, Integer> remaining = new HashMap<>();
+    private final List<String> unlogged = new ArrayList<>();
+    private long next;
+
+    /** Takes up what a previous run logged and did not publish. */
+    public ChangedSeries(KeyValueStore<String, byte[]> store) {
+        this.store = store;
+        List<String> spent = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> kv = it.next();
+                long record = Long.parseLong(kv.key);
+                next = Math.max(next, record + 1);
+                int n = 0;
+                for (String series : decode(kv.value)) {
+                    if (pending.putIfAbsent(series, record) == null) {
+                        n++;
+                    }
+                }
+                if (n == 0) {
+                    spent.add(kv.key);
+                } else {
+                    remaining.put(record, n);
+                }
+            }
+        }
+        spent.forEach(store::delete);
+    }
+
+    /** Marks a series as changed (again). */
+    public void mark(String series) {
+        if (pending.putIfAbsent(series, UNLOGGED) == null) {
+            unlogged.add(series);
+        }
+    }
+
+    /** Logs the series marked since the last call, as one record; called at each pre-commit flush. */
+    public void log() {
+        if (unlogged.isEmpty()) {
+            return;
+        }
+        long record = next++;
+        List<String> logged = new ArrayList<>(unlogged.size());
+        for (String series : unlogged) {
+            if (pending.replace(series, UNLOGGED, record)) {
+                logged.add(series);
+            }
+        }
+        unlogged.clear();
+        if (!logged.isEmpty()) {
+            ByteWriter w = new ByteWriter(logged.size() * 48 + 8);
+            w.writeUnsigned(logged.size());
+            logged.forEach(w::writeString);
+            store.put(key(record), w.toByteArray());
+            remaining.put(record, logged.size());
+        }
+    }
+
+    /** The series not yet published, oldest first; not to be modified while iterating. */
+    public Iterator<String> oldestFirst() {
+        return pending.keySet().iterator();
+    }
+
+    /** Forgets a published series, and its record once all the record's series are published. */
+    public void published(String series) {
+        Long record = pending.remove(series);
+        if (record == null || record == UNLOGGED) {
+            return;
+        }
+        if (remaining.merge(record, -1, Integer::sum) == 0) {
+            remaining.remove(record);
+            store.delete(key(record));
+        }
+    }
+
+    /** How many series wait for publication. */
+    public int size() {
+        return pending.size();
+    }
+
+    /** Zero-padded, so records sort in the order they were written. */
+    private static String key(long record) {
+        String s = Long.toString(record);
+        return "0".repeat(19 - s.length()) + s;
+    }
+
+    private static List<String> decode(byte[] bytes) {
+        ByteReader r = new ByteReader(bytes);
+        int n = Math.toIntExact(r.readUnsigned());
+        List<String> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(r.readString());
+        }
+        return out;
+    }
+}
