@@ -235,7 +235,7 @@ public final class Benchmark {
         try {
             report.put("state on disk", sizeOf(state) / 1e6, "MB");
             report.put("state on disk per million events", sizeOf(state) / 1e6 / (n / 1e6), "MB");
-            for (String store : List.of(Stores.AGGREGATES, Stores.ENTITY_EVENTS)) {
+            for (String store : List.of(Stores.AGGREGATES, Stores.ENTITIES)) {
                 report.put("entries in " + store, streams.store(StoreQueryParameters.fromNameAndType(store,
                         QueryableStoreTypes.<String, byte[]>keyValueStore())).approximateNumEntries(), "");
             }

@@ -18,17 +18,17 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 /**
- * The stored event sets of all entities and the links between them (a lead's deals, a deal's leads), with the
- * folded states cached for the duration of one input event.
+ * The stored event sets of all entities, the contributions each made last, and the links between them (a lead's
+ * deals, a deal's leads), with the folded states cached for the duration of one input event.
  */
 public final class EntityRepository {
-    private final WriteBehindStore<byte[]> events;
+    private final WriteBehindStore<EntityRecord> records;
     private final WriteBehindStore<byte[]> links;
     private final EngineSettings settings;
     private final Map<String, Object> memo = new HashMap<>();
 
-    public EntityRepository(WriteBehindStore<byte[]> events, WriteBehindStore<byte[]> links, EngineSettings settings) {
-        this.events = events;
+    public EntityRepository(WriteBehindStore<EntityRecord> records, WriteBehindStore<byte[]> links, EngineSettings settings) {
+        this.records = records;
         this.links = links;
         this.settings = settings;
     }
@@ -40,7 +40,8 @@ public final class EntityRepository {
 
     /** The entity's events in contract order. */
     public List<CrmEvent> events(String entity) {
-        List<CrmEvent> list = EventCodec.decode(events.value(entity));
+        EntityRecord record = records.value(entity);
+        List<CrmEvent> list = EventCodec.decode(record == null ? null : record.events);
         list.sort(EventOrder.ORDER);
         return list;
     }
@@ -50,13 +51,14 @@ public final class EntityRepository {
      * event with its id (a duplicate delivery, which changes nothing).
      */
     public boolean append(String entity, CrmEvent event) {
-        byte[] stored = events.value(entity);
+        EntityRecord record = records.value(entity);
+        byte[] stored = record == null ? null : record.events;
         for (CrmEvent e : EventCodec.decode(stored)) {
             if (e.getEventId().equals(event.getEventId())) {
                 return false;
             }
         }
-        events.set(entity, EventCodec.append(stored, event));
+        records.update(entity, EntityRecord::new).events = EventCodec.append(stored, event);
         memo.remove(entity);
         Object p = event.getPayload();
         if (p instanceof DealCreated d) {
@@ -77,6 +79,17 @@ public final class EntityRepository {
             }
         }
         return true;
+    }
+
+    /** The encoded contributions the entity made last, or null. */
+    public byte[] contributions(String entity) {
+        EntityRecord record = records.value(entity);
+        return record == null ? null : record.contributions;
+    }
+
+    /** Records the entity's contributions (encoded; null for none). */
+    public void setContributions(String entity, byte[] encoded) {
+        records.update(entity, EntityRecord::new).contributions = encoded;
     }
 
     public LeadState lead(String leadId) {

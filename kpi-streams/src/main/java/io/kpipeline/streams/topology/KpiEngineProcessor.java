@@ -57,7 +57,6 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
     private final EngineCounters counters;
     private final Duration publishInterval;
     private ProcessorContext<String, Object> context;
-    private WriteBehindStore<byte[]> contributions;
     private KeyValueStore<String, Long> meta;
     private EntityRepository entities;
     private AggregateWriter aggregates;
@@ -73,9 +72,8 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         settings = settings.withFx(settings.fx().withLive(FxRateUpdater.source(context.getStateStore(FxRateUpdater.STORE))));
-        contributions = WriteBehindStore.unwrap(context.getStateStore(Stores.CONTRIBUTIONS));
         meta = context.getStateStore(Stores.META);
-        entities = new EntityRepository(WriteBehindStore.unwrap(context.getStateStore(Stores.ENTITY_EVENTS)),
+        entities = new EntityRepository(WriteBehindStore.unwrap(context.getStateStore(Stores.ENTITIES)),
                 WriteBehindStore.unwrap(context.getStateStore(Stores.ENTITY_LINKS)), settings);
         ChangedSeries changed = new ChangedSeries(context.getStateStore(Stores.MARKS));
         WriteBehindStore<Parts> aggregateStore = WriteBehindStore.unwrap(context.getStateStore(Stores.AGGREGATES));
@@ -194,7 +192,7 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
     /** Recomputes an entity's contributions and applies the difference from what it contributed before. */
     private void refresh(String entity) {
         List<Contribution> after = contributionsOf(entity);
-        byte[] stored = contributions.value(entity);
+        byte[] stored = entities.contributions(entity);
         byte[] encoded = after.isEmpty() ? null : ContributionCodec.encode(after);
         if (java.util.Arrays.equals(stored, encoded)) {
             return; // the usual case for the entities linked to the one that changed: nothing to diff
@@ -216,7 +214,7 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
             }
         }
         if (changed) {
-            contributions.set(entity, encoded);
+            entities.setContributions(entity, encoded);
         }
     }
 

@@ -14,6 +14,7 @@ import io.kpipeline.schemas.serde.AvroSerdes;
 import io.kpipeline.streams.config.EngineSettings;
 import io.kpipeline.streams.event.CrmEventSerde;
 import io.kpipeline.streams.aggregate.AggregateWriter;
+import io.kpipeline.streams.entity.EntityRecord;
 import io.kpipeline.streams.store.WriteBehindStore;
 import io.kpipeline.streams.store.WriteBehindStoreBuilder;
 import org.apache.kafka.common.serialization.Serdes;
@@ -89,7 +90,7 @@ public final class KpiTopology {
                 .to(topics.alerts(), Produced.with(Serdes.String(), AvroSerdes.value(registry, Alert.class)).withName("kpi-alerts-sink"));
         KStream<String, Object> engineOut = entityEvents
                 .process(() -> new KpiEngineProcessor(settings, counters, publishInterval), Named.as("kpi-engine"),
-                        Stores.ENTITY_EVENTS, Stores.ENTITY_LINKS, Stores.CONTRIBUTIONS, Stores.AGGREGATES,
+                        Stores.ENTITIES, Stores.ENTITY_LINKS, Stores.AGGREGATES,
                         Stores.MARKS, Stores.META);
         Map<String, KStream<String, Object>> out = engineOut.split(Named.as("engine-"))
                 .branch((k, v) -> v instanceof KpiPoint, Branched.as("points"))
@@ -109,9 +110,8 @@ public final class KpiTopology {
                 kv(Stores.META, s, l),
                 kv(SlaAlertProcessor.LEADS_STORE, s, b), kv(SlaAlertProcessor.DEADLINES_STORE, s, b),
                 kv(SlaAlertProcessor.ALERTS_STORE, s, b), kv(SlaAlertProcessor.REPS_STORE, s, b),
-                new WriteBehindStoreBuilder<>(Stores.ENTITY_EVENTS, WriteBehindStore.BYTES, 500_000),
+                new WriteBehindStoreBuilder<>(Stores.ENTITIES, EntityRecord.CODEC, 500_000),
                 new WriteBehindStoreBuilder<>(Stores.ENTITY_LINKS, WriteBehindStore.BYTES, 500_000),
-                new WriteBehindStoreBuilder<>(Stores.CONTRIBUTIONS, WriteBehindStore.BYTES, 500_000),
                 new WriteBehindStoreBuilder<>(Stores.AGGREGATES, AggregateWriter.PARTS, 1_200_000),
                 org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
                         org.apache.kafka.streams.state.Stores.persistentKeyValueStore(Stores.MARKS), s, b).withCachingDisabled());

@@ -2,12 +2,13 @@ package io.kpipeline.streams.topology;
 
 /** Names of the engine's state stores (their changelog topics are named after them). */
 public final class Stores {
-    /** entity key → the entity's events, deduplicated by eventId (a duplicate delivery is the same entity's), in arrival order. */
-    public static final String ENTITY_EVENTS = "entity-events";
+    /**
+     * entity key → the entity's events, deduplicated by eventId (a duplicate delivery is the same entity's), in
+     * arrival order, and the contributions the entity made last (one {@link io.kpipeline.streams.entity.EntityRecord}).
+     */
+    public static final String ENTITIES = "entities";
     /** link key ({@code lead-deals:L}, {@code deal-leads:D}) → the linked entity ids. */
     public static final String ENTITY_LINKS = "entity-links";
-    /** entity key → the contributions the entity made last. */
-    public static final String CONTRIBUTIONS = "entity-contributions";
     /** series key → aggregate parts (sums and duration histogram); what the query API reads. */
     public static final String AGGREGATES = "kpi-aggregates";
     /** series changed since the last publication to kpi-updates. */
