@@ -20,7 +20,8 @@ public final class ContributionCodec {
     }
 
     public static byte[] encode(List<Contribution> list) {
-        ByteWriter w = new ByteWriter(list.size() * 48 + 4);
+        // six dimension keys, a sub-key and the numbers: about 120 bytes each (too small a guess copied the buffer twice)
+        ByteWriter w = new ByteWriter(list.size() * 128 + 4);
         w.writeUnsigned(list.size());
         for (Contribution c : list) {
             w.writeUnsigned(c.measure().ordinal());
