@@ -22,6 +22,8 @@ import java.util.Map;
  */
 public final class ChangedSeries {
     private static final long UNLOGGED = -1;
+    /** Series per logged record: a few tens of KB, far below the broker's message size limit. */
+    static final int PER_RECORD = 1000;
     private final KeyValueStore<String, byte[]> store;
     /** series → the record that logged it ({@link #UNLOGGED} until {@link #log}), in marking order */
     private final LinkedHashMap<String, Long> pending = new LinkedHashMap<>();
@@ -62,26 +64,39 @@ public final class ChangedSeries {
         }
     }
 
-    /** Logs the series marked since the last call, as one record; called at each pre-commit flush. */
+    /**
+     * Logs the series marked since the last call, as records of at most {@link #PER_RECORD} series (a commit of a
+     * large backfill marks thousands; one record for all could outgrow what the broker accepts); called at each
+     * pre-commit flush.
+     */
     public void log() {
-        if (unlogged.isEmpty()) {
-            return;
-        }
-        long record = next++;
-        List<String> logged = new ArrayList<>(unlogged.size());
+        List<String> batch = new ArrayList<>(Math.min(unlogged.size(), PER_RECORD));
         for (String series : unlogged) {
-            if (pending.replace(series, UNLOGGED, record)) {
-                logged.add(series);
+            Long record = pending.get(series);
+            if (record != null && record == UNLOGGED) {
+                batch.add(series);
+                if (batch.size() == PER_RECORD) {
+                    write(batch);
+                    batch.clear();
+                }
             }
         }
-        unlogged.clear();
-        if (!logged.isEmpty()) {
-            ByteWriter w = new ByteWriter(logged.size() * 48 + 8);
-            w.writeUnsigned(logged.size());
-            logged.forEach(w::writeString);
-            store.put(key(record), w.toByteArray());
-            remaining.put(record, logged.size());
+        if (!batch.isEmpty()) {
+            write(batch);
         }
+        unlogged.clear();
+    }
+
+    private void write(List<String> series) {
+        long record = next++;
+        ByteWriter w = new ByteWriter(series.size() * 48 + 8);
+        w.writeUnsigned(series.size());
+        for (String s : series) {
+            w.writeString(s);
+            pending.put(s, record);
+        }
+        store.put(key(record), w.toByteArray());
+        remaining.put(record, series.size());
     }
 
     /** The series not yet published, oldest first; not to be modified while iterating. */

@@ -62,4 +62,21 @@ class ChangedSeriesTest {
         assertThat(store.approximateNumEntries()).isZero();
         assertThat(c.size()).isZero();
     }
+
+    @Test
+    void aLargeCommitIsLoggedInRecordsOfBoundedSize() {
+        KeyValueStore<String, byte[]> store = store();
+        ChangedSeries c = new ChangedSeries(store);
+        for (int i = 0; i < 2 * ChangedSeries.PER_RECORD + 1; i++) {
+            c.mark("series-" + i);
+        }
+        c.log();
+        // 2,001 series: two full records and one of a single series
+        assertThat(store.approximateNumEntries()).isEqualTo(3);
+        assertThat(new ChangedSeries(store).size()).isEqualTo(2 * ChangedSeries.PER_RECORD + 1);
+        for (int i = 0; i < ChangedSeries.PER_RECORD; i++) {
+            c.published("series-" + i);
+        }
+        assertThat(store.approximateNumEntries()).isEqualTo(2);
+    }
 }
