@@ -42,7 +42,7 @@ public final class ChangedSeries {
                 long record = Long.parseLong(kv.key);
                 next = Math.max(next, record + 1);
                 int n = 0;
-                for (String series : decode(kv.value)) {
+                for (String series : new ByteReader(kv.value).readStrings(new ArrayList<>())) {
                     if (pending.putIfAbsent(series, record) == null) {
                         n++;
                     }
@@ -89,13 +89,8 @@ public final class ChangedSeries {
 
     private void write(List<String> series) {
         long record = next++;
-        ByteWriter w = new ByteWriter(series.size() * 48 + 8);
-        w.writeUnsigned(series.size());
-        for (String s : series) {
-            w.writeString(s);
-            pending.put(s, record);
-        }
-        store.put(key(record), w.toByteArray());
+        series.forEach(s -> pending.put(s, record));
+        store.put(key(record), new ByteWriter(series.size() * 48 + 8).writeStrings(series).toByteArray());
         remaining.put(record, series.size());
     }
 
@@ -125,15 +120,5 @@ public final class ChangedSeries {
     private static String key(long record) {
         String s = Long.toString(record);
         return "0".repeat(19 - s.length()) + s;
-    }
-
-    private static List<String> decode(byte[] bytes) {
-        ByteReader r = new ByteReader(bytes);
-        int n = Math.toIntExact(r.readUnsigned());
-        List<String> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            out.add(r.readString());
-        }
-        return out;
     }
 }

@@ -66,6 +66,15 @@ public final class ByteReader {
         return s;
     }
 
+    /** What {@link ByteWriter#writeStrings} wrote, added to {@code into}. */
+    public <C extends java.util.Collection<String>> C readStrings(C into) {
+        int n = Math.toIntExact(readUnsigned());
+        for (int i = 0; i < n; i++) {
+            into.add(readString());
+        }
+        return into;
+    }
+
     public byte[] readBytes() {
         long n = readUnsigned();
         if (n == 0) {

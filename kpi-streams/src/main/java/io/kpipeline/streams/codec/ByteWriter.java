@@ -67,6 +67,13 @@ public final class ByteWriter {
         return writeRaw(bytes);
     }
 
+    /** A count, then each string. */
+    public ByteWriter writeStrings(java.util.Collection<String> strings) {
+        writeUnsigned(strings.size());
+        strings.forEach(this::writeString);
+        return this;
+    }
+
     /** Bytes that may be null. */
     public ByteWriter writeBytes(byte[] bytes) {
         if (bytes == null) {

@@ -150,25 +150,14 @@ public final class EntityRepository {
     }
 
     public TreeSet<String> linked(String linkKey) {
-        TreeSet<String> set = new TreeSet<>();
         byte[] bytes = links.value(linkKey);
-        if (bytes != null) {
-            ByteReader r = new ByteReader(bytes);
-            int n = Math.toIntExact(r.readUnsigned());
-            for (int i = 0; i < n; i++) {
-                set.add(r.readString());
-            }
-        }
-        return set;
+        return bytes == null ? new TreeSet<>() : new ByteReader(bytes).readStrings(new TreeSet<>());
     }
 
     private void link(String linkKey, String id) {
         TreeSet<String> set = linked(linkKey);
         if (set.add(id)) {
-            ByteWriter w = new ByteWriter();
-            w.writeUnsigned(set.size());
-            set.forEach(w::writeString);
-            links.set(linkKey, w.toByteArray());
+            links.set(linkKey, new ByteWriter().writeStrings(set).toByteArray());
         }
     }
 }
