@@ -1,6 +1,7 @@
 package io.kpipeline.streams.aggregate;
 
 import io.kpipeline.streams.contrib.Contribution;
+import io.kpipeline.streams.query.RollupSeriesReader;
 import io.kpipeline.streams.store.WriteBehindStore;
 import io.kpipeline.streams.time.BusinessCalendar;
 import io.kpipeline.streams.time.Grain;
@@ -79,11 +80,15 @@ public final class AggregateWriter {
                 continue;
             }
             LocalDate day = LocalDate.ofEpochDay(cell.period());
-            // the day's mark stands for its month and year too: the publisher republishes every period containing it
-            changed.mark(apply(cell, Grain.DAY, cell.period(), delta));
-            apply(cell, Grain.MONTH, Grain.MONTH.ordinalOf(day), delta);
+            for (Grain g : RollupSeriesReader.STORED) {
+                String series = apply(cell, g, g.ordinalOf(day), delta);
+                if (g == Grain.DAY) {
+                    // the day's mark stands for every period containing it: the publisher republishes them all
+                    changed.mark(series);
+                }
+            }
             if (cell.measure().storedYearly()) {
-                apply(cell, Grain.YEAR, day.getYear(), delta);
+                apply(cell, Grain.YEAR, Grain.YEAR.ordinalOf(day), delta);
             }
         }
         pending.clear();

@@ -298,15 +298,6 @@ public final class WriteBehindStore<V> implements KeyValueStore<String, byte[]>,
         return inner.delete(key);
     }
 
-    /** Deletes a flushed key unless it was set again since the last flush (then the newer value stands). */
-    public void deleteIfClean(String key) {
-        Slot<V> slot = slots.get(key);
-        if (slot == null || !slot.dirty) {
-            slots.remove(key);
-            inner.delete(key);
-        }
-    }
-
     @Override
     public byte[] get(String key) {
         return inner.get(key);
