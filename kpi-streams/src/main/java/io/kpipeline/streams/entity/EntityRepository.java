@@ -11,6 +11,7 @@ import io.kpipeline.streams.event.EventOrder;
 import io.kpipeline.streams.store.WriteBehindStore;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,13 +20,15 @@ import java.util.TreeSet;
 
 /**
  * The stored event sets of all entities, the contributions each made last, and the links between them (a lead's
- * deals, a deal's leads), with the folded states cached for the duration of one input event.
+ * deals, a deal's leads), with the decoded event sets and folded states cached for the duration of one input event.
  */
 public final class EntityRepository {
     private final WriteBehindStore<EntityRecord> records;
     private final WriteBehindStore<byte[]> links;
     private final EngineSettings settings;
     private final Map<String, Object> memo = new HashMap<>();
+    /** decoded event sets, in contract order: the append's duplicate check and the folds after it share one decoding */
+    private final Map<String, List<CrmEvent>> decoded = new HashMap<>();
 
     public EntityRepository(WriteBehindStore<EntityRecord> records, WriteBehindStore<byte[]> links, EngineSettings settings) {
         this.records = records;
@@ -33,17 +36,20 @@ public final class EntityRepository {
         this.settings = settings;
     }
 
-    /** Forgets folded states; call once per input event. */
+    /** Forgets decoded and folded states; call once per input event. */
     public void clearCache() {
         memo.clear();
+        decoded.clear();
     }
 
-    /** The entity's events in contract order. */
+    /** The entity's events in contract order (not to be modified). */
     public List<CrmEvent> events(String entity) {
-        EntityRecord record = records.value(entity);
-        List<CrmEvent> list = EventCodec.decode(record == null ? null : record.events);
-        list.sort(EventOrder.ORDER);
-        return list;
+        return Collections.unmodifiableList(decoded.computeIfAbsent(entity, k -> {
+            EntityRecord record = records.value(k);
+            List<CrmEvent> list = EventCodec.decode(record == null ? null : record.events);
+            list.sort(EventOrder.ORDER);
+            return list;
+        }));
     }
 
     /**
@@ -51,14 +57,18 @@ public final class EntityRepository {
      * event with its id (a duplicate delivery, which changes nothing).
      */
     public boolean append(String entity, CrmEvent event) {
-        EntityRecord record = records.value(entity);
-        byte[] stored = record == null ? null : record.events;
-        for (CrmEvent e : EventCodec.decode(stored)) {
+        List<CrmEvent> list = events(entity);
+        for (CrmEvent e : list) {
             if (e.getEventId().equals(event.getEventId())) {
                 return false;
             }
         }
-        records.update(entity, EntityRecord::new).events = EventCodec.append(stored, event);
+        EntityRecord record = records.update(entity, EntityRecord::new);
+        record.events = EventCodec.append(record.events, event);
+        List<CrmEvent> appended = new ArrayList<>(list);
+        appended.add(event);
+        appended.sort(EventOrder.ORDER);
+        decoded.put(entity, appended);
         memo.remove(entity);
         Object p = event.getPayload();
         if (p instanceof DealCreated d) {
