@@ -8,6 +8,7 @@ import io.kpipeline.avro.LeadDisqualified;
 import io.kpipeline.avro.TouchpointDirection;
 import io.kpipeline.avro.TouchpointLogged;
 import io.kpipeline.streams.config.EngineSettings;
+import io.kpipeline.streams.store.WriteBehindStore;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -43,7 +44,8 @@ public final class SlaAlertProcessor implements Processor<String, CrmEvent, Stri
     private final AlertSettings alerting;
     private final AlertCounters counters;
     private ProcessorContext<String, Alert> context;
-    private KeyValueStore<String, byte[]> leads;
+    /** every lead's waiting state; looked up by every lead event, so held in memory and written back before commits */
+    private WriteBehindStore<byte[]> leads;
     private KeyValueStore<String, byte[]> deadlines;
     private KeyValueStore<String, byte[]> alerts;
     private RepResponseWindow reps;
@@ -57,7 +59,7 @@ public final class SlaAlertProcessor implements Processor<String, CrmEvent, Stri
     @Override
     public void init(ProcessorContext<String, Alert> context) {
         this.context = context;
-        leads = context.getStateStore(LEADS_STORE);
+        leads = WriteBehindStore.unwrap(context.getStateStore(LEADS_STORE));
         deadlines = context.getStateStore(DEADLINES_STORE);
         alerts = context.getStateStore(ALERTS_STORE);
         reps = new RepResponseWindow(context.getStateStore(REPS_STORE), alerting.repWindowLeads());
@@ -92,14 +94,14 @@ public final class SlaAlertProcessor implements Processor<String, CrmEvent, Stri
                 deadlines.put(deadlineKey(at + alerting.escalation().toMillis(), ESCALATED, lead.leadId()), new byte[0]);
                 lead = lead.withScheduled();
             }
-            leads.put(lead.leadId(), lead.toBytes());
+            leads.set(lead.leadId(), lead.toBytes());
         } else if (p instanceof LeadAssigned a) {
             WaitingLead lead = lead(a.getLeadId()).withRep(a.getRepId(), a.getTeamId());
-            leads.put(lead.leadId(), lead.toBytes());
+            leads.set(lead.leadId(), lead.toBytes());
         } else if (p instanceof TouchpointLogged t && t.getLeadId() != null && t.getDirection() != TouchpointDirection.INBOUND) {
             WaitingLead before = lead(t.getLeadId());
             WaitingLead lead = before.contacted(at);
-            leads.put(lead.leadId(), lead.toBytes());
+            leads.set(lead.leadId(), lead.toBytes());
             if (!before.closed() && before.createdAt() != 0) {
                 resolve(lead, at);
                 trackResponse(lead);
@@ -107,7 +109,7 @@ public final class SlaAlertProcessor implements Processor<String, CrmEvent, Stri
         } else if (p instanceof LeadDisqualified) {
             WaitingLead before = lead(((LeadDisqualified) p).getLeadId());
             WaitingLead lead = before.disqualified(at);
-            leads.put(lead.leadId(), lead.toBytes());
+            leads.set(lead.leadId(), lead.toBytes());
             if (!before.closed()) {
                 resolve(lead, at);
             }
@@ -115,7 +117,7 @@ public final class SlaAlertProcessor implements Processor<String, CrmEvent, Stri
     }
 
     private WaitingLead lead(String leadId) {
-        byte[] b = leads.get(leadId);
+        byte[] b = leads.value(leadId);
         return b == null ? WaitingLead.unknown(leadId) : WaitingLead.fromBytes(b);
     }
 
@@ -146,7 +148,7 @@ public final class SlaAlertProcessor implements Processor<String, CrmEvent, Stri
                     (now - lead.createdAt()) / 1000.0, null);
             emit(alert);
             counters.fired(rule, now - deadline);
-            leads.put(lead.leadId(), lead.fired(rule).toBytes());
+            leads.set(lead.leadId(), lead.fired(rule).toBytes());
         }
     }
 

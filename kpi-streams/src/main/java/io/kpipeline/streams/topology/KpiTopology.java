@@ -108,7 +108,8 @@ public final class KpiTopology {
         var l = Serdes.Long();
         return java.util.List.of(
                 kv(Stores.META, s, l),
-                kv(SlaAlertProcessor.LEADS_STORE, s, b), kv(SlaAlertProcessor.DEADLINES_STORE, s, b),
+                new WriteBehindStoreBuilder<>(SlaAlertProcessor.LEADS_STORE, WriteBehindStore.BYTES, 500_000),
+                kv(SlaAlertProcessor.DEADLINES_STORE, s, b),
                 kv(SlaAlertProcessor.ALERTS_STORE, s, b), kv(SlaAlertProcessor.REPS_STORE, s, b),
                 new WriteBehindStoreBuilder<>(Stores.ENTITIES, EntityRecord.CODEC, 500_000),
                 new WriteBehindStoreBuilder<>(Stores.ENTITY_LINKS, WriteBehindStore.BYTES, 500_000),
