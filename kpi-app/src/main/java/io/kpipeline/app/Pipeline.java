@@ -167,9 +167,7 @@ public final class Pipeline implements AutoCloseable {
         p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self);
         Path stateDir = config.dataDir().resolve("streams");
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
-        p.put(StreamsConfig.consumerPrefix("max.poll.records"), 2000);
-        p.put(StreamsConfig.producerPrefix("linger.ms"), 20);
-        p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
+        StreamsTuning.apply(p);
         AlertSettings alerting = new AlertSettings(config.duration("lead-response-escalation"), config.duration("alerting-horizon"),
                 config.integer("rep-degraded-leads"), config.duration("rep-degraded-p90"));
         // read once: it parses the rates file, and the state listener below runs on every rebalance

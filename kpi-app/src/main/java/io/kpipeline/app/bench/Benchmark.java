@@ -1,5 +1,6 @@
 package io.kpipeline.app.bench;
 
+import io.kpipeline.app.StreamsTuning;
 import io.kpipeline.app.broker.EmbeddedKafka;
 import io.kpipeline.app.broker.FreePorts;
 import io.kpipeline.app.http.ApiServer;
@@ -295,11 +296,8 @@ public final class Benchmark {
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.getLong("kpi.bench.commitMs", 200));
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
-        p.put(StreamsConfig.consumerPrefix("max.poll.records"), 2000);
         p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
-        p.put(StreamsConfig.producerPrefix("linger.ms"), 20);
-        p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
-        return p;
+        return StreamsTuning.apply(p);
     }
 
     private static void createTopics(String bootstrap, int partitions, String... names) throws Exception {
