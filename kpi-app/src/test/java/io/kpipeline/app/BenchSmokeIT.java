@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code kpi bench --quick} as CI's smoke test: it finishes and reports every figure (not their values). */
 class BenchSmokeIT {
-    static final List<String> FIGURES = List.of("events", "mean event size", "raw producer (acks=all, lz4)", "raw consumer",
+    static final List<String> FIGURES = List.of("leads created a day", "touchpoints per contacted lead (mean)", "events", "mean event size", "raw producer (acks=all, lz4)", "raw consumer",
             "baseline: one-stage windowed count, EOS", "full KPI topology backfill, EOS", "full topology / windowed-count baseline",
             "state on disk", "state on disk per million events", "query: month point (revenue, rep) p50", "query: month point (revenue, rep) p99",
             "query: year range by day (leads, team) p50", "query: year range by day (leads, team) p99", "query: month ranking (win_rate, rep) p50",

@@ -73,6 +73,8 @@ import java.util.stream.Stream;
 public final class Benchmark {
     private static final int PARTITIONS = 4;
     private static final int EVENT_PARTITIONS = 1;
+    /** the history whose entities {@code --fixed-entities} keeps */
+    private static final long FIXED_ENTITY_EVENTS = 1_000_000;
     private final long targetEvents;
     private final Path resultsDir;
     private final BenchReport report = new BenchReport();
@@ -80,9 +82,15 @@ public final class Benchmark {
     private final int liveRate;
     private final int liveSeconds;
     private final int queryRate;
+    private final boolean fixedEntities;
 
-    public Benchmark(long targetEvents, Path resultsDir, int liveRate, int liveSeconds, int queryRate) {
+    /**
+     * {@code fixedEntities}: the leads (and so deals and accounts) of a one-million-event history, whatever the number
+     * of events, which are made up by more touchpoints on each lead; otherwise leads grow with the events.
+     */
+    public Benchmark(long targetEvents, Path resultsDir, int liveRate, int liveSeconds, int queryRate, boolean fixedEntities) {
         this.queryRate = queryRate;
+        this.fixedEntities = fixedEntities;
         this.targetEvents = targetEvents;
         this.resultsDir = resultsDir;
         this.liveRate = liveRate;
@@ -127,11 +135,18 @@ public final class Benchmark {
      */
     private long[] history(SchemaRegistryCore registry, Path file) throws IOException {
         AvroSerializer<CrmEvent> serializer = new AvroSerializer<>(registry, false);
-        // about 5.4 events per lead; 200 days
+        // about 5.4 events per lead with 3 touchpoints per contacted lead (88% are contacted); 200 days
         int days = 200;
-        int leadsPerDay = (int) Math.max(1, targetEvents / days / 5.4);
+        int leadsPerDay = (int) Math.max(1, (fixedEntities ? FIXED_ENTITY_EVENTS : targetEvents) / days / 5.4);
+        int meanTouches = 3;
+        if (fixedEntities && targetEvents > FIXED_ENTITY_EVENTS) {
+            // the events beyond those of a 1M history, spread as touchpoints over the contacted leads
+            meanTouches = (int) Math.round(3 + 5.4 * (targetEvents / (double) FIXED_ENTITY_EVENTS - 1) / 0.88);
+        }
+        report.put("leads created a day", leadsPerDay, "");
+        report.put("touchpoints per contacted lead (mean)", meanTouches, "");
         LocalDate start = LocalDate.of(2026, 1, 1);
-        CrmSimulator simulator = new CrmSimulator(7, leadsPerDay, start);
+        CrmSimulator simulator = new CrmSimulator(7, leadsPerDay, start, meanTouches);
         long n = 0;
         long bytes = 0;
         try (java.io.DataOutputStream out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16))) {

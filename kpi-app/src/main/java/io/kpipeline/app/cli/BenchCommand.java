@@ -27,6 +27,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "0: as fast as they are answered, which measures a saturated machine (default ${DEFAULT-VALUE})")
     int queryRate;
 
+    @Option(names = "--fixed-entities", description = "the leads, deals and accounts of a 1,000,000-event history whatever --events "
+            + "says, the other events being more touchpoints on those leads: how state grows with events alone")
+    boolean fixedEntities;
+
     @Option(names = "--out", defaultValue = "bench-results", description = "directory for the JSON results")
     Path out;
 
@@ -35,7 +39,11 @@ public final class BenchCommand implements Callable<Integer> {
         if (queryRate < 0) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--query-rate: must be 0 or more");
         }
-        new Benchmark(quick ? 100_000 : events, out, rate, quick ? 10 : liveSeconds, queryRate).run();
+        if (fixedEntities && (quick || events < 1_000_000)) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--fixed-entities: needs --events of 1000000 or more (it keeps the entities of a 1,000,000-event history)");
+        }
+        new Benchmark(quick ? 100_000 : events, out, rate, quick ? 10 : liveSeconds, queryRate, fixedEntities).run();
         return 0;
     }
 }

@@ -55,6 +55,7 @@ public final class CrmSimulator {
 
     private final Random random;
     private final int leadsPerDay;
+    private final int meanTouches;
     private final PriorityQueue<CrmEvent> pending = new PriorityQueue<>(
             Comparator.comparing(CrmEvent::getOccurredAt).thenComparing(CrmEvent::getEventId));
     private final List<String> customers = new ArrayList<>();
@@ -63,8 +64,20 @@ public final class CrmSimulator {
     private long seq;
 
     public CrmSimulator(long seed, int leadsPerDay, LocalDate start) {
+        this(seed, leadsPerDay, start, 3);
+    }
+
+    /**
+     * {@code meanTouches}: touchpoints logged on a contacted lead, on average (from 1 to twice that less one); more
+     * of them give a longer history to the same leads, deals and accounts.
+     */
+    public CrmSimulator(long seed, int leadsPerDay, LocalDate start, int meanTouches) {
+        if (meanTouches < 1) {
+            throw new IllegalArgumentException("meanTouches must be at least 1, not " + meanTouches);
+        }
         this.random = new Random(seed);
         this.leadsPerDay = leadsPerDay;
+        this.meanTouches = meanTouches;
         this.nextDay = start;
         this.nextMonth = YearMonth.from(start);
     }
@@ -147,7 +160,7 @@ public final class CrmSimulator {
         // response time: log-normal around ~8 minutes, from seconds to days
         long wait = Math.min(Duration.ofDays(4).toSeconds(), Math.max(5, (long) Math.exp(6.2 + 1.9 * random.nextGaussian())));
         Instant t = created.plusSeconds(wait);
-        int touches = 1 + random.nextInt(5);
+        int touches = 1 + random.nextInt(2 * meanTouches - 1);
         boolean meeting = random.nextInt(100) < 45;
         for (int i = 0; i < touches; i++) {
             TouchpointChannel channel = i == 0 ? (random.nextBoolean() ? TouchpointChannel.CALL : TouchpointChannel.EMAIL)
