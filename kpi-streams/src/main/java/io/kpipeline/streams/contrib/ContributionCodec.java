@@ -17,10 +17,13 @@ import java.util.List;
  * its index, which made the stored contributions a third of their size (and they were two thirds of an entity's
  * record, rewritten to RocksDB and the changelog whenever the entity changes). The encoding is deterministic, so
  * equal lists encode to equal bytes.
+ *
+ * <p>The encoding starts with a zero byte, which the earlier one (a list's size first, and an empty list never
+ * stored) never did; entries in that earlier form, from state written by an earlier build, are still read.
  */
 public final class ContributionCodec {
-    /** Format of the encoding, its first byte. */
-    private static final int FORMAT = 2;
+    /** First byte of the encoding: a list's size never was, in the form before it. */
+    private static final int FORMAT = 0;
     private static final Measure[] MEASURES = Measure.values();
     private static final Dimension[] DIMENSIONS = Dimension.values();
 
@@ -36,10 +39,7 @@ public final class ContributionCodec {
         ByteWriter w = new ByteWriter(list.size() * 24 + table.size() * 64 + 8);
         w.writeByte(FORMAT);
         w.writeUnsigned(table.size());
-        for (DimKeys k : table) {
-            w.writeString(k.team()).writeString(k.rep()).writeString(k.region()).writeString(k.product())
-                    .writeString(k.source()).writeString(k.segment());
-        }
+        table.forEach(k -> writeKeys(w, k));
         w.writeUnsigned(list.size());
         for (int i = 0; i < index.length; i++) {
             Contribution c = list.get(i);
@@ -71,27 +71,36 @@ public final class ContributionCodec {
         return table.size() - 1;
     }
 
+    static void writeKeys(ByteWriter w, DimKeys k) {
+        w.writeString(k.team()).writeString(k.rep()).writeString(k.region()).writeString(k.product())
+                .writeString(k.source()).writeString(k.segment());
+    }
+
+    private static DimKeys readKeys(ByteReader r) {
+        return new DimKeys(r.readString(), r.readString(), r.readString(), r.readString(), r.readString(), r.readString());
+    }
+
     public static List<Contribution> decode(byte[] bytes) {
         List<Contribution> list = new ArrayList<>();
         if (bytes == null) {
             return list;
         }
         ByteReader r = new ByteReader(bytes);
-        int format = r.readByte();
-        if (format != FORMAT) {
-            throw new IllegalStateException("stored contributions in format " + format + ", not " + FORMAT
-                    + ": state from an incompatible build; start from an empty state directory");
-        }
-        DimKeys[] table = new DimKeys[Math.toIntExact(r.readUnsigned())];
-        for (int i = 0; i < table.length; i++) {
-            table[i] = new DimKeys(r.readString(), r.readString(), r.readString(), r.readString(), r.readString(), r.readString());
+        // null: the earlier form, with each contribution's keys in place of an index
+        DimKeys[] table = null;
+        if (bytes[0] == FORMAT) {
+            r.readByte();
+            table = new DimKeys[Math.toIntExact(r.readUnsigned())];
+            for (int i = 0; i < table.length; i++) {
+                table[i] = readKeys(r);
+            }
         }
         int n = Math.toIntExact(r.readUnsigned());
         for (int i = 0; i < n; i++) {
             Measure m = MEASURES[Math.toIntExact(r.readUnsigned())];
             String sub = r.readString();
             Instant at = r.readBoolean() ? Instant.ofEpochSecond(r.readLong(), r.readLong()) : null;
-            DimKeys keys = table[Math.toIntExact(r.readUnsigned())];
+            DimKeys keys = table == null ? readKeys(r) : table[Math.toIntExact(r.readUnsigned())];
             long count = r.readLong();
             BigDecimal amount = r.readDecimal();
             long millis = r.readLong();
