@@ -198,11 +198,21 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
             return; // the usual case for the entities linked to the one that changed: nothing to diff
         }
         List<Contribution> before = ContributionCodec.decode(stored);
+        // The lists come out of the same fold in the same order, so a change is mostly a run in the middle: equal
+        // pairs at either end cancel and need no hashing (a lead with dozens of touchpoints changes one or two).
+        int from = 0, endAfter = after.size(), endBefore = before.size();
+        while (from < endAfter && from < endBefore && after.get(from).equals(before.get(from))) {
+            from++;
+        }
+        while (endAfter > from && endBefore > from && after.get(endAfter - 1).equals(before.get(endBefore - 1))) {
+            endAfter--;
+            endBefore--;
+        }
         Map<Contribution, Integer> diff = new HashMap<>();
-        for (Contribution c : after) {
+        for (Contribution c : after.subList(from, endAfter)) {
             diff.merge(c, 1, Integer::sum);
         }
-        for (Contribution c : before) {
+        for (Contribution c : before.subList(from, endBefore)) {
             diff.merge(c, -1, Integer::sum);
         }
         boolean changed = false;

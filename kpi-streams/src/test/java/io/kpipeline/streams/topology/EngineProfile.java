@@ -20,14 +20,16 @@ import java.util.Properties;
 
 /**
  * Not a test: the engine processor alone (no broker, no changelogs) over a simulated history, for profiling its CPU
- * cost per event. {@code java -cp ... io.kpipeline.streams.topology.EngineProfile 300000}
+ * cost per event. {@code java -cp ... io.kpipeline.streams.topology.EngineProfile 300000 [touchpoints per lead, default 3]}:
+ * the events of a history of that many (5.4 a lead), with more touchpoints per lead if asked (and so more events).
  */
 public final class EngineProfile {
     public static void main(String[] args) throws Exception {
         long target = args.length > 0 ? Long.parseLong(args[0]) : 300_000;
+        int meanTouches = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         int days = 200;
         LocalDate start = LocalDate.of(2026, 1, 1);
-        CrmSimulator sim = new CrmSimulator(7, (int) Math.max(1, target / days / 5.4), start);
+        CrmSimulator sim = new CrmSimulator(7, (int) Math.max(1, target / days / 5.4), start, meanTouches);
         List<CrmEvent> events = new ArrayList<>();
         for (int d = 1; d <= days; d++) {
             events.addAll(sim.advanceTo(start.plusDays(d).atStartOfDay().toInstant(ZoneOffset.UTC)));
