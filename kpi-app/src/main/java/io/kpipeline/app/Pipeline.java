@@ -152,7 +152,7 @@ public final class Pipeline implements AutoCloseable {
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.get("application-id"));
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.duration("commit-interval").toMillis());
+        StreamsTuning.commitIntervals(p, config.duration("commit-interval"), config.duration("backlog-commit-interval"));
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, config.longValue("cache-max-bytes"));
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         // -1: the broker's default.replication.factor

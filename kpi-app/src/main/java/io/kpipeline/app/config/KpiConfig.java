@@ -55,6 +55,7 @@ public final class KpiConfig {
         DEFAULTS.put("application-id", "kpi-pipeline");
         DEFAULTS.put("publish-interval", "PT1S");
         DEFAULTS.put("commit-interval", "PT0.2S");
+        DEFAULTS.put("backlog-commit-interval", "PT1S");
         DEFAULTS.put("cache-max-bytes", "67108864");
         DEFAULTS.put("webhook-token", "");
         DEFAULTS.put("webhook-max-bytes", "10485760");

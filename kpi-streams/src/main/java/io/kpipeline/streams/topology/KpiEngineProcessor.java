@@ -61,6 +61,7 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
     private EntityRepository entities;
     private AggregateWriter aggregates;
     private UpdatePublisher publisher;
+    private CommitPacer pacer;
 
     KpiEngineProcessor(EngineSettings settings, EngineCounters counters, Duration publishInterval) {
         this.settings = settings;
@@ -83,10 +84,24 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
         publisher = new UpdatePublisher(new RollupSeriesReader(new StoreSeriesReader(aggregateStore)), changed, settings.calendar(), counters);
         // The publisher reads what the last commit flushed: marks and the aggregates they mark are flushed together.
         context.schedule(publishInterval, PunctuationType.WALL_CLOCK_TIME, now -> publisher.publish(context, now));
+        pacer = CommitPacer.maybeStart(context);
     }
 
     @Override
     public void process(Record<String, CrmEvent> record) {
+        if (pacer == null) {
+            processEvent(record);
+            return;
+        }
+        pacer.processing();
+        try {
+            processEvent(record);
+        } finally {
+            pacer.processed();
+        }
+    }
+
+    private void processEvent(Record<String, CrmEvent> record) {
         CrmEvent event = record.value();
         if (event == null) {
             return;

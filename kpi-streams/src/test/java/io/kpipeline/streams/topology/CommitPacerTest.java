@@ -1,0 +1,80 @@
+package io.kpipeline.streams.topology;
+
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CommitPacerTest {
+    private static MockProcessorContext<Object, Object> context(Long keepingUpMs, long kafkaMs) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "pacer");
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, kafkaMs);
+        if (keepingUpMs != null) {
+            p.put(CommitPacer.KEEPING_UP_COMMIT_MS, keepingUpMs);
+        }
+        return new MockProcessorContext<>(p);
+    }
+
+    private static void tick(MockProcessorContext<Object, Object> context) {
+        context.resetCommit();
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(System.currentTimeMillis());
+    }
+
+    @Test
+    void asksForACommitEveryTickWhileTheEngineIdles() {
+        MockProcessorContext<Object, Object> context = context(200L, 1000);
+        CommitPacer pacer = CommitPacer.maybeStart(context);
+        assertThat(context.scheduledPunctuators()).singleElement()
+                .satisfies(p -> assertThat(p.getInterval()).isEqualTo(Duration.ofMillis(200)));
+        pacer.processing();
+        pacer.processed();
+        tick(context);
+        assertThat(context.committed()).isTrue();
+    }
+
+    @Test
+    void leavesCommitsToKafkasIntervalForAWhileAfterABusyTick() throws InterruptedException {
+        MockProcessorContext<Object, Object> context = context(200L, 60_000);
+        CommitPacer pacer = CommitPacer.maybeStart(context);
+        // processing for (nearly) the whole tick, an event every 20 microseconds: records are waiting
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < 100_000_000L) {
+            pacer.processing();
+            long event = System.nanoTime();
+            while (System.nanoTime() - event < 20_000) {
+                Thread.onSpinWait();
+            }
+            pacer.processed();
+        }
+        tick(context);
+        assertThat(context.committed()).isFalse();
+        // an idle tick right after (a flush, a publication) does not end the backlog: that takes Kafka's interval
+        tick(context);
+        assertThat(context.committed()).isFalse();
+    }
+
+    @Test
+    void oneSlowCallAtALiveRateIsNoBacklog() throws InterruptedException {
+        MockProcessorContext<Object, Object> context = context(200L, 60_000);
+        CommitPacer pacer = CommitPacer.maybeStart(context);
+        // a garbage collection pause inside one event's processing
+        pacer.processing();
+        Thread.sleep(100);
+        pacer.processed();
+        tick(context);
+        assertThat(context.committed()).isTrue();
+    }
+
+    @Test
+    void noPacerUnlessItsIntervalIsTheShorter() {
+        assertThat(CommitPacer.maybeStart(context(null, 1000))).isNull();
+        assertThat(CommitPacer.maybeStart(context(1000L, 1000))).isNull();
+        assertThat(context(null, 1000).scheduledPunctuators()).isEmpty();
+    }
+}
