@@ -97,7 +97,7 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
         try {
             processEvent(record);
         } finally {
-            pacer.processed();
+            pacer.processed(record.timestamp());
         }
     }
 

@@ -33,7 +33,7 @@ class CommitPacerTest {
         assertThat(context.scheduledPunctuators()).singleElement()
                 .satisfies(p -> assertThat(p.getInterval()).isEqualTo(Duration.ofMillis(200)));
         pacer.processing();
-        pacer.processed();
+        pacer.processed(System.currentTimeMillis());
         tick(context);
         assertThat(context.committed()).isTrue();
     }
@@ -42,16 +42,8 @@ class CommitPacerTest {
     void leavesCommitsToKafkasIntervalForAWhileAfterABusyTick() throws InterruptedException {
         MockProcessorContext<Object, Object> context = context(200L, 60_000);
         CommitPacer pacer = CommitPacer.maybeStart(context);
-        // processing for (nearly) the whole tick, an event every 20 microseconds: records are waiting
-        long start = System.nanoTime();
-        while (System.nanoTime() - start < 100_000_000L) {
-            pacer.processing();
-            long event = System.nanoTime();
-            while (System.nanoTime() - event < 20_000) {
-                Thread.onSpinWait();
-            }
-            pacer.processed();
-        }
+        // processing for (nearly) the whole tick, an event every 20 microseconds, appended two minutes ago
+        busy(pacer, System.currentTimeMillis() - 120_000);
         tick(context);
         assertThat(context.committed()).isFalse();
         // an idle tick right after (a flush, a publication) does not end the backlog: that takes Kafka's interval
@@ -66,9 +58,44 @@ class CommitPacerTest {
         // a garbage collection pause inside one event's processing
         pacer.processing();
         Thread.sleep(100);
-        pacer.processed();
+        pacer.processed(System.currentTimeMillis() - 120_000);
         tick(context);
         assertThat(context.committed()).isTrue();
+    }
+
+    @Test
+    void recordsThatCameInRecentlyEndTheBacklogAtOnce() {
+        MockProcessorContext<Object, Object> context = context(200L, 60_000);
+        CommitPacer pacer = CommitPacer.maybeStart(context);
+        busy(pacer, System.currentTimeMillis() - 120_000);
+        tick(context);
+        assertThat(context.committed()).isFalse();
+        pacer.processing();
+        pacer.processed(System.currentTimeMillis() - 50);
+        tick(context);
+        assertThat(context.committed()).isTrue();
+    }
+
+    @Test
+    void burstsOfFreshRecordsAreNoBacklog() {
+        // a live stream on a machine saturated by other work: processed in bursts, but appended just now
+        MockProcessorContext<Object, Object> context = context(200L, 60_000);
+        CommitPacer pacer = CommitPacer.maybeStart(context);
+        busy(pacer, System.currentTimeMillis());
+        tick(context);
+        assertThat(context.committed()).isTrue();
+    }
+
+    private static void busy(CommitPacer pacer, long appendedMs) {
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < 100_000_000L) {
+            pacer.processing();
+            long event = System.nanoTime();
+            while (System.nanoTime() - event < 20_000) {
+                Thread.onSpinWait();
+            }
+            pacer.processed(appendedMs);
+        }
     }
 
     @Test
