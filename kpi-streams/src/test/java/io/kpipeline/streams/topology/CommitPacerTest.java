@@ -39,13 +39,9 @@ class CommitPacerTest {
     }
 
     @Test
-    void leavesCommitsToKafkasIntervalForAWhileAfterABusyTick() throws InterruptedException {
+    void leavesCommitsToKafkasIntervalForAWhileAfterABusyTick() {
         MockProcessorContext<Object, Object> context = context(200L, 60_000);
-        CommitPacer pacer = CommitPacer.maybeStart(context);
-        // processing for (nearly) the whole tick, an event every 20 microseconds, appended two minutes ago
-        busy(pacer, System.currentTimeMillis() - 120_000);
-        tick(context);
-        assertThat(context.committed()).isFalse();
+        backlogged(context);
         // an idle tick right after (a flush, a publication) does not end the backlog: that takes Kafka's interval
         tick(context);
         assertThat(context.committed()).isFalse();
@@ -66,10 +62,7 @@ class CommitPacerTest {
     @Test
     void recordsThatCameInRecentlyEndTheBacklogAtOnce() {
         MockProcessorContext<Object, Object> context = context(200L, 60_000);
-        CommitPacer pacer = CommitPacer.maybeStart(context);
-        busy(pacer, System.currentTimeMillis() - 120_000);
-        tick(context);
-        assertThat(context.committed()).isFalse();
+        CommitPacer pacer = backlogged(context);
         pacer.processing();
         pacer.processed(System.currentTimeMillis() - 50);
         tick(context);
@@ -86,6 +79,16 @@ class CommitPacerTest {
         assertThat(context.committed()).isTrue();
     }
 
+    /** A pacer after a busy tick of records appended two minutes ago: no commit asked for. */
+    private static CommitPacer backlogged(MockProcessorContext<Object, Object> context) {
+        CommitPacer pacer = CommitPacer.maybeStart(context);
+        busy(pacer, System.currentTimeMillis() - 120_000);
+        tick(context);
+        assertThat(context.committed()).isFalse();
+        return pacer;
+    }
+
+    /** Processing for (nearly) a whole tick, an event every 20 microseconds. */
     private static void busy(CommitPacer pacer, long appendedMs) {
         long start = System.nanoTime();
         while (System.nanoTime() - start < 100_000_000L) {
