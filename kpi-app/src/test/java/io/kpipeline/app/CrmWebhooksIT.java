@@ -138,15 +138,7 @@ class CrmWebhooksIT {
     }
 
     static double awaitRevenue(int port, double expected) throws Exception {
-        long deadline = System.currentTimeMillis() + 60_000;
-        Double v = null;
-        while (System.currentTimeMillis() < deadline) {
-            v = monthValue(port, "revenue", "rep", "R-7", "2026-11");
-            if (v != null && v == expected) {
-                break;
-            }
-            Thread.sleep(250);
-        }
+        Double v = PipelineIT.awaitMonthValue(port, "revenue", "rep", "R-7", "2026-11", expected);
         return v == null ? -1 : v;
     }
 

@@ -12,9 +12,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static io.kpipeline.app.CrmWebhooksIT.read;
+import static io.kpipeline.app.PipelineIT.awaitMonthValue;
 import static io.kpipeline.app.PipelineIT.awaitUp;
 import static io.kpipeline.app.PipelineIT.config;
-import static io.kpipeline.app.PipelineIT.monthValue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code kpi import --format csv --mapping …} against a running pipeline: rows become KPIs, bad rows dead letters. */
@@ -46,15 +46,9 @@ class CsvImportIT {
 
             // 5 rows: 101 won (24,000, R-7), 102 lost, 103 open, 104's creation rejected (amount 'abc': its close
             // waits for a creation that never comes), 105's stage unmapped. R-7's November revenue is deal 101 alone.
-            long deadline = System.currentTimeMillis() + 60_000;
-            Double revenue = null;
-            while (System.currentTimeMillis() < deadline && (revenue == null || revenue != 24_000.0)) {
-                revenue = monthValue(p.httpPort(), "revenue", "rep", "R-7", "2026-11");
-                Thread.sleep(250);
-            }
-            assertThat(revenue).isEqualTo(24_000.0);
-            // R-9 closed one deal and lost it
-            assertThat(monthValue(p.httpPort(), "win_rate", "rep", "R-9", "2026-11")).isEqualTo(0.0);
+            assertThat(awaitMonthValue(p.httpPort(), "revenue", "rep", "R-7", "2026-11", 24_000.0)).isEqualTo(24_000.0);
+            // R-9 closed one deal and lost it (its events may be applied a commit after R-7's)
+            assertThat(awaitMonthValue(p.httpPort(), "win_rate", "rep", "R-9", "2026-11", 0.0)).isEqualTo(0.0);
             List<DeadLetter> dead = read(p, DeadLetter.class, "crm-events-dlq", 2);
             assertThat(dead).extracting(d -> d.getReasonCode() + " line " + d.getLineNumber())
                     .containsExactlyInAnyOrder("INVALID_FIELD line 5", "UNMAPPED_FIELD line 6");

@@ -118,6 +118,20 @@ class PipelineIT {
         return v == null || v.isNull() ? null : v.asDouble();
     }
 
+    /**
+     * The month value once it equals {@code expected}, or the last one read when a minute passes first: results become
+     * visible commit by commit, and a commit may fall between two events of one batch.
+     */
+    static Double awaitMonthValue(int port, String kpi, String dim, String key, String month, double expected) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        Double v = monthValue(port, kpi, dim, key, month);
+        while ((v == null || v != expected) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(250);
+            v = monthValue(port, kpi, dim, key, month);
+        }
+        return v;
+    }
+
     /** A pipeline on free ports in {@code dir}, with short commit and publish intervals. */
     static KpiConfig config(Path dir, String applicationId, List<String> sets) throws Exception {
         Map<String, String> flags = Map.of("data-dir", dir.resolve("data").toString(), "port", String.valueOf(freePort()),
