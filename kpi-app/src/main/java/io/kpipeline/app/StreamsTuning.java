@@ -1,5 +1,6 @@
 package io.kpipeline.app;
 
+import io.kpipeline.streams.store.RocksDbTuning;
 import io.kpipeline.streams.topology.CommitPacer;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -18,6 +19,7 @@ public final class StreamsTuning {
         p.put(StreamsConfig.producerPrefix("linger.ms"), 20);
         p.put(StreamsConfig.producerPrefix("batch.size"), 256 * 1024);
         p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
+        p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, RocksDbTuning.class);
         return p;
     }
 

@@ -66,6 +66,11 @@ class PipelineIT {
             assertThat(revenue.get("points").get(0).get("value").asDouble()).isEqualTo(24000.0);
             assertThat(deadLetters(pipeline)).extracting(DeadLetter::getReasonCode).containsExactlyInAnyOrder("INVALID_JSON", "MISSING_FIELD");
         }
+        // every RocksDB store was opened with RocksDbTuning's compression (Kafka Streams' own default is none)
+        assertThat(rocksDbOptions(dir.resolve("data").resolve("streams")))
+                .isNotEmpty()
+                .allSatisfy((store, options) -> assertThat(options).as(store.toString())
+                        .contains("compression=kLZ4Compression").contains("bottommost_compression=kZSTD"));
         try (Pipeline again = new Pipeline(config).start()) {
             awaitUp(again);
             JsonNode cycle = get(again, "/api/kpis/sales_cycle_length?dimension=rep&key=R-7&grain=month&from=2026-11&to=2026-11");
@@ -103,6 +108,20 @@ class PipelineIT {
             assertThat(leads.get("points").get(0).get("value").asInt()).isEqualTo(1);
             assertThat(post(p, "not json", "Bearer t0ken").statusCode()).isEqualTo(400);
         }
+    }
+
+    /** The newest OPTIONS file RocksDB wrote for each store under a state directory (numbers are zero-padded). */
+    static Map<Path, String> rocksDbOptions(Path stateDir) throws java.io.IOException {
+        Map<Path, Path> newest = new java.util.HashMap<>();
+        try (java.util.stream.Stream<Path> files = Files.walk(stateDir)) {
+            files.filter(f -> f.getFileName().toString().startsWith("OPTIONS-")).forEach(f -> newest.merge(f.getParent(), f,
+                    (x, y) -> x.getFileName().toString().compareTo(y.getFileName().toString()) >= 0 ? x : y));
+        }
+        Map<Path, String> contents = new java.util.HashMap<>();
+        for (Map.Entry<Path, Path> e : newest.entrySet()) {
+            contents.put(e.getKey(), Files.readString(e.getValue()));
+        }
+        return contents;
     }
 
     static HttpResponse<String> post(Pipeline p, String body, String auth) throws Exception {
