@@ -68,8 +68,9 @@ public final class CrmSimulator {
     }
 
     /**
-     * {@code meanTouches}: touchpoints logged on a contacted lead, on average (from 1 to twice that less one); more
-     * of them give a longer history to the same leads, deals and accounts.
+     * {@code meanTouches}: touchpoints logged on a contacted lead, on average (from 1 to twice that less one), over
+     * about the same span of time whatever their number; more of them give a longer history to the same leads,
+     * deals and accounts.
      */
     public CrmSimulator(long seed, int leadsPerDay, LocalDate start, int meanTouches) {
         if (meanTouches < 1) {
@@ -174,7 +175,9 @@ public final class CrmSimulator {
                     };
             emit(t, new TouchpointLogged(id("TP"), leadId, null, rep, channel,
                     i > 0 && random.nextInt(5) == 0 ? TouchpointDirection.INBOUND : TouchpointDirection.OUTBOUND, outcome));
-            t = t.plus(Duration.ofHours(4 + random.nextInt(72)));
+            // 4 to 76 hours apart with the default 3 touchpoints; closer with more, so a lead's touchpoints span
+            // about the same weeks whatever their number (and a history of more of them ends when it would)
+            t = t.plus(Duration.ofMinutes((4 + random.nextInt(72)) * 60L * 3 / meanTouches));
         }
         if (random.nextInt(100) >= (meeting ? 70 : 20)) {
             return;

@@ -17,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CrmSimulatorTest {
     private static final LocalDate START = LocalDate.of(2026, 1, 1);
-    // touchpoints follow a lead's first by 4 to 76 hours each: at most 22 * 76 h (70 days) after it with a mean of
-    // 12, so leads created in the first two months have all of theirs by July
+    // touchpoints follow a lead's first by 4 to 76 hours each with the default mean of 3, closer with more: at most
+    // 22 gaps of 76 * 3 / 12 h (14 days) after it with a mean of 12, so leads of the first two months are complete by July
     private static final Instant END = Instant.parse("2026-07-01T00:00:00Z");
     private static final Instant MARCH = Instant.parse("2026-03-01T00:00:00Z");
 
@@ -43,12 +43,34 @@ class CrmSimulatorTest {
     }
 
     @Test
+    void touchpointsSpanAboutTheSameWeeksWhateverTheirNumber() {
+        // mean 3: 1 to 5 touchpoints, at most 4 gaps of 76 h = 12.7 days from a lead's first to its last;
+        // mean 30: 1 to 59, at most 58 gaps of 76 * 3 / 30 = 7.6 h = 18.4 days (unscaled it would be 184 days)
+        assertThat(longestTouchSpan(history(new CrmSimulator(7, 30, START, 3)))).isLessThanOrEqualTo(java.time.Duration.ofHours(4 * 76));
+        assertThat(longestTouchSpan(history(new CrmSimulator(7, 30, START, 30)))).isLessThanOrEqualTo(java.time.Duration.ofMinutes(58 * 76 * 60 * 3 / 30));
+    }
+
+    @Test
     void refusesFewerThanOneTouch() {
         assertThatThrownBy(() -> new CrmSimulator(7, 30, START, 0)).hasMessageContaining("at least 1");
     }
 
     private static long count(List<CrmEvent> events, EventType type) {
         return events.stream().filter(e -> e.getType() == type).count();
+    }
+
+    /** The longest time from a lead's first touchpoint to its last. */
+    private static java.time.Duration longestTouchSpan(List<CrmEvent> events) {
+        java.util.Map<String, Instant> first = new java.util.HashMap<>();
+        java.time.Duration longest = java.time.Duration.ZERO;
+        for (CrmEvent e : events) {
+            if (e.getPayload() instanceof TouchpointLogged t) {
+                Instant from = first.computeIfAbsent(t.getLeadId(), x -> e.getOccurredAt());
+                java.time.Duration span = java.time.Duration.between(from, e.getOccurredAt());
+                longest = span.compareTo(longest) > 0 ? span : longest;
+            }
+        }
+        return longest;
     }
 
     private static double perContactedLead(List<CrmEvent> events) {

@@ -180,7 +180,7 @@ public final class KpiQuery {
         try {
             return g.parse(text);
         } catch (RuntimeException e) {
-            throw new QueryException(400, param + ": '" + text + "' is not a " + g.id() + " period (e.g. " + g.example() + ")");
+            throw new QueryException(400, param + ": '" + text + "' is not a " + g.id() + " period (" + g.example() + ")");
         }
     }
 }
