@@ -10,7 +10,13 @@ public final class ByteReader {
     private int pos;
 
     public ByteReader(byte[] buf) {
+        this(buf, 0);
+    }
+
+    /** Reads {@code buf} from {@code position}. */
+    public ByteReader(byte[] buf, int position) {
         this.buf = buf;
+        this.pos = position;
     }
 
     /** How many bytes have been read. */

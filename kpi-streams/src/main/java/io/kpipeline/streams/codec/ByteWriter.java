@@ -113,6 +113,11 @@ public final class ByteWriter {
         return this;
     }
 
+    /** How many bytes have been written. */
+    public int size() {
+        return size;
+    }
+
     public byte[] toByteArray() {
         return Arrays.copyOf(buf, size);
     }

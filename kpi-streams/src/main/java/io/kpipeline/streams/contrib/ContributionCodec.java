@@ -31,6 +31,17 @@ public final class ContributionCodec {
     }
 
     public static byte[] encode(List<Contribution> list) {
+        return encodeWithOffsets(list).bytes();
+    }
+
+    /**
+     * An encoding and where its parts start: {@code countAt} is the end of the keys table (where the list's size is
+     * written), {@code starts[i]} the first byte of contribution i and {@code starts[n]} the end.
+     */
+    public record Encoded(byte[] bytes, int countAt, int[] starts, DimKeys[] table) {
+    }
+
+    public static Encoded encodeWithOffsets(List<Contribution> list) {
         List<DimKeys> table = new ArrayList<>(2);
         int[] index = new int[list.size()];
         for (int i = 0; i < index.length; i++) {
@@ -40,8 +51,11 @@ public final class ContributionCodec {
         w.writeByte(FORMAT);
         w.writeUnsigned(table.size());
         table.forEach(k -> writeKeys(w, k));
+        int countAt = w.size();
         w.writeUnsigned(list.size());
+        int[] starts = new int[index.length + 1];
         for (int i = 0; i < index.length; i++) {
+            starts[i] = w.size();
             Contribution c = list.get(i);
             w.writeUnsigned(c.measure().ordinal());
             w.writeString(c.sub());
@@ -56,7 +70,65 @@ public final class ContributionCodec {
             w.writeLong(c.millis());
             w.writeUnsigned(c.only() == null ? 0 : c.only().ordinal() + 1);
         }
-        return w.toByteArray();
+        starts[index.length] = w.size();
+        return new Encoded(w.toByteArray(), countAt, starts, table.toArray(DimKeys[]::new));
+    }
+
+    /**
+     * Where an entity's new contributions differ from its stored ones: the new list's {@code [from, to)} replaces
+     * {@code before}, and everything either side is equal.
+     */
+    public record Change(int from, int to, List<Contribution> before) {
+    }
+
+    /**
+     * The change from {@code stored} to {@code after} found on the bytes: the equal runs at either end are skipped
+     * with two array comparisons, and only the stored middle is decoded. Null when the two cannot be aligned that
+     * way (another keys table, the earlier form, a middle that does not end on a contribution's boundary): the
+     * caller then compares whole lists. Equal bytes from a boundary decode to equal contributions, since the encoding
+     * is a function of the list and the table.
+     */
+    public static Change change(byte[] stored, Encoded after) {
+        byte[] a = after.bytes();
+        int countAt = after.countAt();
+        if (stored == null || stored.length <= countAt || stored[0] != FORMAT
+                || java.util.Arrays.mismatch(a, 0, countAt, stored, 0, countAt) != -1) {
+            return null;
+        }
+        ByteReader r = new ByteReader(stored, countAt);
+        long storedCount = r.readUnsigned();
+        int[] starts = after.starts();
+        int n = starts.length - 1;
+        int startA = starts[0];
+        int startB = r.position();
+        int equalFrom = java.util.Arrays.mismatch(a, startA, a.length, stored, startB, stored.length);
+        if (equalFrom < 0) {
+            equalFrom = a.length - startA;
+        }
+        int from = 0;
+        while (from < n && starts[from + 1] - startA <= equalFrom) {
+            from++;
+        }
+        int prefix = starts[from] - startA;
+        int maxSuffix = Math.min(a.length - startA, stored.length - startB) - prefix;
+        int suffix = 0;
+        while (suffix < maxSuffix && a[a.length - 1 - suffix] == stored[stored.length - 1 - suffix]) {
+            suffix++;
+        }
+        int to = n;
+        while (to > from && a.length - starts[to - 1] <= suffix) {
+            to--;
+        }
+        int end = stored.length - (a.length - starts[to]);
+        List<Contribution> before = new ArrayList<>();
+        ByteReader middle = new ByteReader(stored, startB + prefix);
+        while (middle.position() < end) {
+            before.add(read(middle, after.table()));
+        }
+        if (middle.position() != end || from + before.size() + (n - to) != storedCount) {
+            return null;
+        }
+        return new Change(from, to, before);
     }
 
     /** The position of {@code keys} in {@code table}, appended when new; a list has few distinct keys, so a scan. */
@@ -80,6 +152,19 @@ public final class ContributionCodec {
         return new DimKeys(r.readString(), r.readString(), r.readString(), r.readString(), r.readString(), r.readString());
     }
 
+    /** One contribution; {@code table} null for the earlier form, with each contribution's keys in place. */
+    private static Contribution read(ByteReader r, DimKeys[] table) {
+        Measure m = MEASURES[Math.toIntExact(r.readUnsigned())];
+        String sub = r.readString();
+        Instant at = r.readBoolean() ? Instant.ofEpochSecond(r.readLong(), r.readLong()) : null;
+        DimKeys keys = table == null ? readKeys(r) : table[Math.toIntExact(r.readUnsigned())];
+        long count = r.readLong();
+        BigDecimal amount = r.readDecimal();
+        long millis = r.readLong();
+        int only = (int) r.readUnsigned();
+        return new Contribution(m, sub, at, keys, count, amount, millis, only == 0 ? null : DIMENSIONS[only - 1]);
+    }
+
     public static List<Contribution> decode(byte[] bytes) {
         List<Contribution> list = new ArrayList<>();
         if (bytes == null) {
@@ -97,15 +182,7 @@ public final class ContributionCodec {
         }
         int n = Math.toIntExact(r.readUnsigned());
         for (int i = 0; i < n; i++) {
-            Measure m = MEASURES[Math.toIntExact(r.readUnsigned())];
-            String sub = r.readString();
-            Instant at = r.readBoolean() ? Instant.ofEpochSecond(r.readLong(), r.readLong()) : null;
-            DimKeys keys = table == null ? readKeys(r) : table[Math.toIntExact(r.readUnsigned())];
-            long count = r.readLong();
-            BigDecimal amount = r.readDecimal();
-            long millis = r.readLong();
-            int only = (int) r.readUnsigned();
-            list.add(new Contribution(m, sub, at, keys, count, amount, millis, only == 0 ? null : DIMENSIONS[only - 1]));
+            list.add(read(r, table));
         }
         return list;
     }

@@ -208,26 +208,37 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
     private void refresh(String entity) {
         List<Contribution> after = contributionsOf(entity);
         byte[] stored = entities.contributions(entity);
-        byte[] encoded = after.isEmpty() ? null : ContributionCodec.encode(after);
+        ContributionCodec.Encoded encodedAfter = after.isEmpty() ? null : ContributionCodec.encodeWithOffsets(after);
+        byte[] encoded = encodedAfter == null ? null : encodedAfter.bytes();
         if (java.util.Arrays.equals(stored, encoded)) {
             return; // the usual case for the entities linked to the one that changed: nothing to diff
         }
-        List<Contribution> before = ContributionCodec.decode(stored);
-        // The lists come out of the same fold in the same order, so a change is mostly a run in the middle: equal
-        // pairs at either end cancel and need no hashing (a lead with dozens of touchpoints changes one or two).
-        int from = 0, endAfter = after.size(), endBefore = before.size();
-        while (from < endAfter && from < endBefore && after.get(from).equals(before.get(from))) {
-            from++;
-        }
-        while (endAfter > from && endBefore > from && after.get(endAfter - 1).equals(before.get(endBefore - 1))) {
-            endAfter--;
-            endBefore--;
+        // The lists come out of the same fold in the same order, so a change is mostly a run in the middle: the
+        // equal runs at either end are found on the bytes, and only the stored middle is decoded (a lead with dozens
+        // of touchpoints changes one or two).
+        ContributionCodec.Change change = encodedAfter == null ? null : ContributionCodec.change(stored, encodedAfter);
+        List<Contribution> added, removed;
+        if (change != null) {
+            added = after.subList(change.from(), change.to());
+            removed = change.before();
+        } else {
+            List<Contribution> before = ContributionCodec.decode(stored);
+            int from = 0, endAfter = after.size(), endBefore = before.size();
+            while (from < endAfter && from < endBefore && after.get(from).equals(before.get(from))) {
+                from++;
+            }
+            while (endAfter > from && endBefore > from && after.get(endAfter - 1).equals(before.get(endBefore - 1))) {
+                endAfter--;
+                endBefore--;
+            }
+            added = after.subList(from, endAfter);
+            removed = before.subList(from, endBefore);
         }
         Map<Contribution, Integer> diff = new HashMap<>();
-        for (Contribution c : after.subList(from, endAfter)) {
+        for (Contribution c : added) {
             diff.merge(c, 1, Integer::sum);
         }
-        for (Contribution c : before.subList(from, endBefore)) {
+        for (Contribution c : removed) {
             diff.merge(c, -1, Integer::sum);
         }
         boolean changed = false;
