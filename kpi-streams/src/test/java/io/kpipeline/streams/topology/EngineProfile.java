@@ -23,7 +23,7 @@ import java.util.Properties;
  * cost per event. {@code java -cp ... io.kpipeline.streams.topology.EngineProfile 300000 [touchpoints per lead, default 3]
  * [events between flushes, default 3000]}: the events of a history of that many (5.4 a lead), with more touchpoints per
  * lead if asked (and so more events). A flush stands for a commit: the pipeline's come about 50,000 events apart
- * during a backfill (a second), and the engine alone then runs at 77,000-80,000 events/s, against 62,000-64,000 at
+ * during a backfill (a second), and the engine alone then runs at 83,000-86,000 events/s, against 64,000-66,000 at
  * 3,000.
  */
 public final class EngineProfile {
