@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CrmSimulatorTest {
     private static final LocalDate START = LocalDate.of(2026, 1, 1);
     // touchpoints follow a lead's first by 4 to 76 hours each with the default mean of 3, closer with more: at most
-    // 22 gaps of 76 * 3 / 12 h (14 days) after it with a mean of 12, so leads of the first two months are complete by July
+    // 22 gaps of 76 * 3 / 12 = 19 h (17 days) after it with a mean of 12, so leads of the first two months are complete by July
     private static final Instant END = Instant.parse("2026-07-01T00:00:00Z");
     private static final Instant MARCH = Instant.parse("2026-03-01T00:00:00Z");
 
