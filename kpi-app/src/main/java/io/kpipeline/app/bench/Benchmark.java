@@ -10,6 +10,7 @@ import io.kpipeline.connectors.kafka.PartitionWarmup;
 import io.kpipeline.avro.CrmEvent;
 import io.kpipeline.connectors.simulate.CrmSimulator;
 import io.kpipeline.schemas.event.EntityKey;
+import io.kpipeline.schemas.event.EventRules;
 import io.kpipeline.schemas.registry.SchemaRegistryCore;
 import io.kpipeline.schemas.serde.AvroDeserializer;
 import io.kpipeline.schemas.serde.AvroSerializer;
@@ -249,20 +250,8 @@ public final class Benchmark {
 
     /** The amount an event carries, in cents, or 0: the baseline's sum. */
     private static long amountCents(CrmEvent e) {
-        Object p = e.getPayload();
-        String amount = null;
-        if (p instanceof io.kpipeline.avro.DealCreated d) {
-            amount = d.getAmount();
-        } else if (p instanceof io.kpipeline.avro.DealUpdated d) {
-            amount = d.getAmount();
-        } else if (p instanceof io.kpipeline.avro.DealClosed d) {
-            amount = d.getAmount();
-        } else if (p instanceof io.kpipeline.avro.SpendRecorded s) {
-            amount = s.getAmount();
-        } else if (p instanceof io.kpipeline.avro.ForecastSubmitted f) {
-            amount = f.getAmount();
-        }
-        return amount == null ? 0 : new java.math.BigDecimal(amount).movePointRight(2).longValue();
+        EventRules.Money money = EventRules.moneyOf(e);
+        return money == null || money.amount() == null ? 0 : new java.math.BigDecimal(money.amount()).movePointRight(2).longValue();
     }
 
     /** Two longs in 16 bytes: the baseline's count and sum. */

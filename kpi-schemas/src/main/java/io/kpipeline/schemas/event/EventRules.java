@@ -43,26 +43,20 @@ public final class EventRules {
         if (!p.getClass().getSimpleName().equals(t)) {
             throw new InvalidEventException("INVALID_FIELD", "type " + t + " does not match its payload " + p.getClass().getSimpleName());
         }
+        Money m = moneyOf(event);
+        if (m != null) {
+            money(t, "amount", m.amount());
+            currency(t, m.currency());
+        }
         if (p instanceof DealCreated d) {
-            money(t, "amount", d.getAmount());
-            currency(t, d.getCurrency());
             months(t, d.getContractMonths());
         } else if (p instanceof DealUpdated d) {
-            money(t, "amount", d.getAmount());
-            currency(t, d.getCurrency());
             months(t, d.getContractMonths());
-        } else if (p instanceof DealClosed d) {
-            money(t, "amount", d.getAmount());
-            currency(t, d.getCurrency());
         } else if (p instanceof SpendRecorded s) {
-            money(t, "amount", s.getAmount());
-            currency(t, s.getCurrency());
             if (s.getPeriodEnd().isBefore(s.getPeriodStart())) {
                 throw new InvalidEventException("INVALID_FIELD", t + ": periodEnd " + s.getPeriodEnd() + " is before periodStart " + s.getPeriodStart());
             }
         } else if (p instanceof ForecastSubmitted f) {
-            money(t, "amount", f.getAmount());
-            currency(t, f.getCurrency());
             period(t, f.getPeriod());
         } else if (p instanceof TargetSet s) {
             money(t, "value", s.getValue());
@@ -72,6 +66,27 @@ public final class EventRules {
                 throw new InvalidEventException("MISSING_FIELD", t + ": needs 'leadId' or 'dealId'");
             }
         }
+    }
+
+    /** An event's amount and its currency as written (either may be null: an update that leaves them as they were). */
+    public record Money(String amount, String currency) {
+    }
+
+    /** The amount and currency of an event that carries money (deals, spend, forecasts), else null. */
+    public static Money moneyOf(CrmEvent event) {
+        Object p = event.getPayload();
+        if (p instanceof DealCreated d) {
+            return new Money(d.getAmount(), d.getCurrency());
+        } else if (p instanceof DealUpdated d) {
+            return new Money(d.getAmount(), d.getCurrency());
+        } else if (p instanceof DealClosed d) {
+            return new Money(d.getAmount(), d.getCurrency());
+        } else if (p instanceof SpendRecorded s) {
+            return new Money(s.getAmount(), s.getCurrency());
+        } else if (p instanceof ForecastSubmitted f) {
+            return new Money(f.getAmount(), f.getCurrency());
+        }
+        return null;
     }
 
     /** Parses a money string of the contract; null stays null. */

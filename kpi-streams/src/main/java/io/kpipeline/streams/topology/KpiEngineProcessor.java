@@ -2,12 +2,9 @@ package io.kpipeline.streams.topology;
 
 import io.kpipeline.avro.CrmEvent;
 import io.kpipeline.avro.DeadLetter;
-import io.kpipeline.avro.DealClosed;
-import io.kpipeline.avro.DealCreated;
-import io.kpipeline.avro.DealUpdated;
-import io.kpipeline.avro.ForecastSubmitted;
 import io.kpipeline.avro.SpendRecorded;
 import io.kpipeline.schemas.event.EntityKey;
+import io.kpipeline.schemas.event.EventRules;
 import io.kpipeline.schemas.event.InvalidEventException;
 import io.kpipeline.streams.aggregate.AggregateWriter;
 import io.kpipeline.streams.aggregate.ChangedSeries;
@@ -147,25 +144,11 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
             throw new InvalidEventException("TOO_LATE", "occurredAt " + event.getOccurredAt() + " is older than the correction horizon "
                     + settings.correctionHorizon() + " before stream time " + Instant.ofEpochMilli(streamTime));
         }
-        Object p = event.getPayload();
-        String amount = null, currency = null;
-        if (p instanceof DealCreated d) {
-            amount = d.getAmount();
-            currency = d.getCurrency();
-        } else if (p instanceof DealUpdated d) {
-            amount = d.getAmount() == null ? "0" : d.getAmount();
-            currency = d.getCurrency();
-        } else if (p instanceof DealClosed d) {
-            amount = d.getAmount() == null ? "0" : d.getAmount();
-            currency = d.getCurrency();
-        } else if (p instanceof SpendRecorded s) {
-            amount = s.getAmount();
-            currency = s.getCurrency();
-        } else if (p instanceof ForecastSubmitted f) {
-            amount = f.getAmount();
-            currency = f.getCurrency();
-        }
-        if (currency != null && settings.fx().convert(new BigDecimal(amount), currency, settings.calendar().day(event.getOccurredAt())) == null) {
+        EventRules.Money money = EventRules.moneyOf(event);
+        String currency = money == null ? null : money.currency();
+        // an update or a close without an amount still names a currency that must convert on its day
+        if (currency != null && settings.fx().convert(new BigDecimal(money.amount() == null ? "0" : money.amount()), currency,
+                settings.calendar().day(event.getOccurredAt())) == null) {
             throw new InvalidEventException("NO_FX_RATE", event.getType() + ": no exchange rate from " + currency + " to "
                     + settings.fx().reportingCurrency() + " for " + settings.calendar().day(event.getOccurredAt()));
         }
