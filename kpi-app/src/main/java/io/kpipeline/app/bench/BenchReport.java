@@ -17,7 +17,7 @@ final class BenchReport {
     void put(String name, Object value, String unit) {
         figures.put(name, value);
         units.put(name, unit);
-        System.out.printf("  %-48s %18s %s%n", name, format(value), unit);
+        System.out.printf("  %-66s %12s %s%n", name, format(value), unit);
     }
 
     private static String format(Object v) {

@@ -6,10 +6,14 @@ import io.kpipeline.app.broker.FreePorts;
 import io.kpipeline.app.http.ApiServer;
 import io.kpipeline.app.http.Health;
 import io.kpipeline.app.http.SseHub;
+import io.kpipeline.connectors.importer.ImportSummary;
+import io.kpipeline.connectors.importer.JsonLinesImporter;
+import io.kpipeline.connectors.kafka.EventSink;
 import io.kpipeline.connectors.kafka.PartitionWarmup;
 import io.kpipeline.avro.CrmEvent;
 import io.kpipeline.connectors.simulate.CrmSimulator;
 import io.kpipeline.schemas.event.EntityKey;
+import io.kpipeline.schemas.event.EventJson;
 import io.kpipeline.schemas.event.EventRules;
 import io.kpipeline.schemas.registry.SchemaRegistryCore;
 import io.kpipeline.schemas.serde.AvroDeserializer;
@@ -106,23 +110,28 @@ public final class Benchmark {
             SchemaRegistryCore registry = SchemaRegistryCore.inMemory();
             System.out.printf("generating a simulated history of about %,d events...%n", targetEvents);
             Path records = dir.resolve("history.bin");
-            long[] sizes = history(registry, records);
+            Path lines = dir.resolve("history.jsonl");
+            long[] sizes = history(registry, records, lines);
             long n = sizes[0];
-            long bytes = sizes[1];
             report.put("events", n, "");
-            report.put("mean event size", (double) bytes / n, "bytes");
+            report.put("mean event size", (double) sizes[1] / n, "bytes");
+            report.put("mean event size as JSON", (double) Files.size(lines) / n, "bytes");
             createTopics(bootstrap, PARTITIONS, "bench-raw", "crm-events-dlq", "kpi-updates", "kpi-alerts", "kpi-fx-rates");
-            // as `kpi run` creates it by default: one partition, so the engine reads it without a repartition
-            createTopics(bootstrap, EVENT_PARTITIONS, "crm-events");
+            // as `kpi run` creates crm-events by default: one partition, so the engine reads it without a repartition;
+            // the baselines' topics alike
+            createTopics(bootstrap, EVENT_PARTITIONS, "crm-events", "bench-json", "bench-avro");
 
             report.put("raw producer (acks=all, lz4)", produce(bootstrap, records, "bench-raw", PARTITIONS), "events/s");
             report.put("raw consumer", consume(bootstrap, "bench-raw", n), "events/s");
-            produce(bootstrap, records, "crm-events", EVENT_PARTITIONS);
+            produce(bootstrap, records, "bench-avro", EVENT_PARTITIONS);
             Files.delete(records);
+            produceLines(bootstrap, lines, "bench-json");
 
-            double windowed = windowedCountBaseline(bootstrap, dir.resolve("baseline"), registry, n);
-            report.put("baseline: one-stage windowed count, EOS", windowed, "events/s");
-            fullTopology(bootstrap, dir.resolve("state"), registry, n, windowed);
+            double json = windowedCountBaseline(bootstrap, dir.resolve("baseline-json"), "bench-json", jsonEventReader(), n);
+            report.put("baseline: one-stage windowed count, EOS", json, "events/s");
+            double avro = windowedCountBaseline(bootstrap, dir.resolve("baseline-avro"), "bench-avro", avroEventReader(registry), n);
+            report.put("baseline on Avro records (run second), one-stage windowed count, EOS", avro, "events/s");
+            fullTopology(bootstrap, dir.resolve("state"), registry, lines, n, json, avro);
         } finally {
             deleteRecursively(dir);
         }
@@ -132,10 +141,11 @@ public final class Benchmark {
     }
 
     /**
-     * Writes the simulated history, serialized as it goes to Kafka, to {@code file} (length-prefixed key and value
-     * records), day by day: ten million events do not fit in the heap. Returns the number of events and their bytes.
+     * Writes the simulated history twice, day by day (ten million events do not fit in the heap): as it goes to Kafka
+     * to {@code file} (length-prefixed key and value records), and as JSON Lines, as {@code kpi simulate} writes it
+     * and {@code kpi import} reads it, to {@code lines}. Returns the number of events and their bytes as records.
      */
-    private long[] history(SchemaRegistryCore registry, Path file) throws IOException {
+    private long[] history(SchemaRegistryCore registry, Path file, Path lines) throws IOException {
         AvroSerializer<CrmEvent> serializer = new AvroSerializer<>(registry, false);
         // about 5.4 events per lead with 3 touchpoints per contacted lead (88% are contacted); 200 days
         int days = 200;
@@ -151,7 +161,8 @@ public final class Benchmark {
         CrmSimulator simulator = new CrmSimulator(7, leadsPerDay, start, meanTouches);
         long n = 0;
         long bytes = 0;
-        try (java.io.DataOutputStream out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16))) {
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
+             java.io.Writer json = Files.newBufferedWriter(lines, StandardCharsets.UTF_8)) {
             for (int d = 1; d <= days; d++) {
                 for (CrmEvent e : simulator.advanceTo(start.plusDays(d).atStartOfDay().toInstant(java.time.ZoneOffset.UTC))) {
                     byte[] key = EntityKey.of(e).getBytes(StandardCharsets.UTF_8);
@@ -160,6 +171,8 @@ public final class Benchmark {
                     out.write(key);
                     out.writeInt(value.length);
                     out.write(value);
+                    json.write(EventJson.write(e));
+                    json.write('\n');
                     n++;
                     bytes += value.length;
                 }
@@ -225,33 +238,67 @@ public final class Benchmark {
         return n / seconds(start);
     }
 
+    /** Sends each JSON line as it is, keyed by its entity as the importer keys it: the JSON baseline's input. */
+    private void produceLines(String bootstrap, Path lines, String topic) throws IOException {
+        Map<String, Object> config = io.kpipeline.connectors.kafka.ProducerTuning.bulk(Map.of("bootstrap.servers", bootstrap));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+             Stream<String> each = Files.lines(lines)) {
+            each.forEach(line -> producer.send(new ProducerRecord<>(topic, EntityKey.of(EventJson.parse(line)).getBytes(StandardCharsets.UTF_8),
+                    line.getBytes(StandardCharsets.UTF_8))));
+            producer.flush();
+        }
+    }
+
+    /** What a baseline reads of a record: the event's type and the amount it carries in cents (0 for none). */
+    private interface EventReader {
+        KeyValue<String, Long> typeAndCents(byte[] value);
+    }
+
+    /** The events' JSON, parsed as platform-notes.md's baseline parses it: a generic JSON tree. */
+    private static EventReader jsonEventReader() {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        return value -> {
+            try {
+                com.fasterxml.jackson.databind.JsonNode e = mapper.readTree(value);
+                com.fasterxml.jackson.databind.JsonNode amount = e.get("amount");
+                return KeyValue.pair(e.get("type").asText(), amount == null ? 0 : cents(amount.asText()));
+            } catch (IOException ex) {
+                throw new java.io.UncheckedIOException(ex);
+            }
+        };
+    }
+
+    /** The events' Avro records, decoded as the pipeline decodes them. */
+    private static EventReader avroEventReader(SchemaRegistryCore registry) {
+        AvroDeserializer<CrmEvent> deserializer = new AvroDeserializer<>(registry, CrmEvent.class);
+        return value -> {
+            CrmEvent e = deserializer.deserialize("crm-events", value);
+            EventRules.Money money = EventRules.moneyOf(e);
+            return KeyValue.pair(e.getType().name(), money == null || money.amount() == null ? 0 : cents(money.amount()));
+        };
+    }
+
     /**
-     * The reference, as platform-notes.md measured it: decode each event, re-key it by type, count it and sum its
+     * The reference, as platform-notes.md measured it: read each event, re-key it by type, count it and sum its
      * amount per type in 1-day windows, exactly-once. Progress is counted where the windowed aggregate takes a record,
      * after the repartition, as the full topology's is where the engine applies an event.
      */
-    private double windowedCountBaseline(String bootstrap, Path state, SchemaRegistryCore registry, long n) throws InterruptedException {
+    private double windowedCountBaseline(String bootstrap, Path state, String topic, EventReader reader, long n) throws InterruptedException {
         AtomicLong seen = new AtomicLong();
-        AvroDeserializer<CrmEvent> deserializer = new AvroDeserializer<>(registry, CrmEvent.class);
         StreamsBuilder b = new StreamsBuilder();
-        b.stream("crm-events", Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
-                .map((k, v) -> {
-                    CrmEvent e = deserializer.deserialize("crm-events", v);
-                    return KeyValue.pair(e.getType().name(), amountCents(e));
-                })
+        b.stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+                .map((k, v) -> reader.typeAndCents(v))
                 .groupByKey(Grouped.with("by-type", Serdes.String(), Serdes.Long()))
                 .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofDays(1), Duration.ofDays(400)))
                 .aggregate(() -> new long[2], (type, cents, countAndSum) -> {
                     seen.incrementAndGet();
                     return new long[] {countAndSum[0] + 1, countAndSum[1] + cents};
                 }, Materialized.<String, long[], WindowStore<Bytes, byte[]>>as("baseline-counts").withValueSerde(new LongPairSerde()));
-        return runUntil(b.build(), props(bootstrap, state, "bench-baseline"), seen::get, n, null);
+        return runUntil(b.build(), props(bootstrap, state, "bench-baseline-" + topic), seen::get, n, null, null);
     }
 
-    /** The amount an event carries, in cents, or 0: the baseline's sum. */
-    private static long amountCents(CrmEvent e) {
-        EventRules.Money money = EventRules.moneyOf(e);
-        return money == null || money.amount() == null ? 0 : new java.math.BigDecimal(money.amount()).movePointRight(2).longValue();
+    private static long cents(String decimal) {
+        return new java.math.BigDecimal(decimal).movePointRight(2).longValue();
     }
 
     /** Two longs in 16 bytes: the baseline's count and sum. */
@@ -265,16 +312,38 @@ public final class Benchmark {
         }
     }
 
-    private void fullTopology(String bootstrap, Path state, SchemaRegistryCore registry, long n, double baseline) throws Exception {
+    /**
+     * The full topology's backfill as the issue defines it: from the start of an import of the history's JSON lines
+     * (parsed, validated and sent by the importer {@code kpi import} runs, on a thread of this process, while the
+     * pipeline starts) until the engine has taken every event.
+     */
+    private void fullTopology(String bootstrap, Path state, SchemaRegistryCore registry, Path lines, long n,
+                              double jsonBaseline, double avroBaseline) throws Exception {
         EngineCounters counters = new EngineCounters();
         // leads of the live phase's SLA probes are due seconds after creation, so alert delay is measured in the run
         EngineSettings settings = EngineSettings.defaults().withSlaBySource(Map.of(LivePhase.SLA_SOURCE, LivePhase.SLA));
         Topology topology = KpiTopology.build(TopicNames.DEFAULT, registry, settings, counters, Duration.ofSeconds(1), EVENT_PARTITIONS);
         KafkaStreams[] holder = new KafkaStreams[1];
+        double[] importRate = new double[1];
+        Runnable importer = () -> {
+            try (EventSink sink = new EventSink(Map.of("bootstrap.servers", bootstrap), registry, TopicNames.DEFAULT.events(),
+                    TopicNames.DEFAULT.deadLetters())) {
+                ImportSummary summary = new JsonLinesImporter(sink, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), false)
+                        .importFile(lines);
+                if (summary.failure() != null || summary.acked() != n) {
+                    throw new IllegalStateException("the import failed: " + summary.failure() + ", " + summary.acked() + " of " + n + " acknowledged");
+                }
+                importRate[0] = summary.acked() / summary.seconds();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
         double rate = runUntil(topology, props(bootstrap, state, "bench-kpi"),
-                () -> counters.applied() + counters.duplicates() + counters.rejectedTotal(), n, holder);
+                () -> counters.applied() + counters.duplicates() + counters.rejectedTotal(), n, holder, importer);
+        report.put("import of the JSON lines (during the backfill)", importRate[0], "events/s");
         report.put("full KPI topology backfill, EOS", rate, "events/s");
-        report.put("full topology / windowed-count baseline", 100 * rate / baseline, "%");
+        report.put("full topology / windowed-count baseline", 100 * rate / jsonBaseline, "%");
+        report.put("full topology / baseline on Avro records", 100 * rate / avroBaseline, "%");
         KafkaStreams streams = holder[0];
         try {
             report.put("state on disk", sizeOf(state) / 1e6, "MB");
@@ -305,11 +374,26 @@ public final class Benchmark {
         report.put("peak RSS (VmHWM)", rssPeakKb() / 1e3, "MB");
     }
 
-    private double runUntil(Topology topology, Properties props, LongSupplier progress, long n, KafkaStreams[] keep)
-            throws InterruptedException {
+    /**
+     * Starts {@code topology} (and {@code alongside}, when given, on a thread of its own at the same moment) and
+     * returns the events a second from then until {@code progress} reaches {@code n}.
+     */
+    private double runUntil(Topology topology, Properties props, LongSupplier progress, long n, KafkaStreams[] keep,
+                            Runnable alongside) throws InterruptedException {
         KafkaStreams streams = new KafkaStreams(topology, props);
+        java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread other = alongside == null ? null : new Thread(() -> {
+            try {
+                alongside.run();
+            } catch (Throwable t) {
+                failed.set(t);
+            }
+        }, "bench-import");
         long start = System.nanoTime();
         streams.start();
+        if (other != null) {
+            other.start();
+        }
         long lastReport = System.nanoTime();
         while (progress.getAsLong() < n) {
             Thread.sleep(50);
@@ -320,6 +404,13 @@ public final class Benchmark {
             if (streams.state() == KafkaStreams.State.ERROR) {
                 throw new IllegalStateException("stream processing failed");
             }
+            if (failed.get() != null) {
+                streams.close(Duration.ofSeconds(30));
+                throw new IllegalStateException(failed.get().getMessage(), failed.get());
+            }
+        }
+        if (other != null) {
+            other.join();
         }
         double rate = n / seconds(start);
         if (keep != null) {
