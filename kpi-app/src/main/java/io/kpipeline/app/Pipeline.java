@@ -257,6 +257,8 @@ public final class Pipeline implements AutoCloseable {
         }, 0, 2, java.util.concurrent.TimeUnit.SECONDS);
         resources.add(binder::shutdownNow);
         FunctionCounter.builder("kpi_points_published", counters, EngineCounters::publishedPoints).register(metrics);
+        io.micrometer.core.instrument.Gauge.builder("kpi_series_awaiting_publication", counters, EngineCounters::awaitingPublication)
+                .description("changed series whose KPI points are not yet on kpi-updates").register(metrics);
     }
 
     private void bindEach(String name, String tag, Map<String, java.util.concurrent.atomic.LongAdder> counts, java.util.Set<String> bound) {

@@ -19,7 +19,7 @@ class BenchSmokeIT {
     static final List<String> FIGURES = List.of("leads created a day", "touchpoints per contacted lead (mean)", "events", "mean event size", "mean event size as JSON", "raw producer (acks=all, lz4)", "raw consumer",
             "baseline: one-stage windowed count, EOS", "baseline on Avro records (run second), one-stage windowed count, EOS",
             "import of the JSON lines (during the backfill)", "full KPI topology backfill, EOS", "full topology / windowed-count baseline",
-            "full topology / baseline on Avro records",
+            "full topology / baseline on Avro records", "kpi-updates caught up, after the backfill",
             "state on disk", "state on disk per million events", "query: month point (revenue, rep) p50", "query: month point (revenue, rep) p99",
             "query: year range by day (leads, team) p50", "query: year range by day (leads, team) p99", "query: month ranking (win_rate, rep) p50",
             "query: month ranking (win_rate, rep) p99", "concurrent query load (second process, 4 connections)",

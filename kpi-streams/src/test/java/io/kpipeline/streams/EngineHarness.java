@@ -121,8 +121,11 @@ public final class EngineHarness implements AutoCloseable {
         return dlq.readValuesToList();
     }
 
+    /** What the publisher sends in the next two seconds: its chunks run every 100 ms, a round at most every second. */
     public List<org.apache.kafka.streams.test.TestRecord<String, KpiPoint>> updates() {
-        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        for (int i = 0; i < 20; i++) {
+            driver.advanceWallClockTime(Duration.ofMillis(100));
+        }
         return updates.readRecordsToList();
     }
 

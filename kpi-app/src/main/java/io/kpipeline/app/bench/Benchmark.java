@@ -79,6 +79,8 @@ import java.util.stream.Stream;
 public final class Benchmark {
     private static final int PARTITIONS = 4;
     private static final int EVENT_PARTITIONS = 1;
+    /** how long no series may wait for publication before kpi-updates counts as caught up */
+    private static final Duration SETTLED = Duration.ofSeconds(3);
     /** the history whose entities {@code --fixed-entities} keeps */
     private static final long FIXED_ENTITY_EVENTS = 1_000_000;
     private final long targetEvents;
@@ -346,6 +348,7 @@ public final class Benchmark {
         report.put("full topology / baseline on Avro records", 100 * rate / avroBaseline, "%");
         KafkaStreams streams = holder[0];
         try {
+            report.put("kpi-updates caught up, after the backfill", publicationCatchUp(counters, streams), "s");
             report.put("state on disk", sizeOf(state) / 1e6, "MB");
             report.put("state on disk per million events", sizeOf(state) / 1e6 / (n / 1e6), "MB");
             for (String store : List.of(Stores.AGGREGATES, Stores.ENTITIES)) {
@@ -372,6 +375,28 @@ public final class Benchmark {
         }
         report.put("peak heap (sum of pool peaks)", heapPeak / 1e6, "MB");
         report.put("peak RSS (VmHWM)", rssPeakKb() / 1e3, "MB");
+    }
+
+    /**
+     * Seconds from now (the engine has just taken the last event) until no changed series waits for its points to
+     * go to kpi-updates: the first moment from which none waits for {@link #SETTLED} (the last commits of the
+     * backfill, up to a second apart, mark more).
+     */
+    private static double publicationCatchUp(EngineCounters counters, KafkaStreams streams) throws InterruptedException {
+        long start = System.nanoTime();
+        long zeroSince = -1;
+        while (zeroSince < 0 || System.nanoTime() - zeroSince < SETTLED.toNanos()) {
+            if (streams.state() == KafkaStreams.State.ERROR) {
+                throw new IllegalStateException("stream processing failed");
+            }
+            if (counters.awaitingPublication() > 0) {
+                zeroSince = -1;
+            } else if (zeroSince < 0) {
+                zeroSince = System.nanoTime();
+            }
+            Thread.sleep(20);
+        }
+        return (zeroSince - start) / 1e9;
     }
 
     /**

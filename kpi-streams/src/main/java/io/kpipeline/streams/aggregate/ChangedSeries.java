@@ -31,6 +31,7 @@ public final class ChangedSeries {
     private final Map<Long, Integer> remaining = new HashMap<>();
     private final List<String> unlogged = new ArrayList<>();
     private long next;
+    private long generation;
 
     /** Takes up what a previous run logged and did not publish. */
     public ChangedSeries(KeyValueStore<String, byte[]> store) {
@@ -59,6 +60,7 @@ public final class ChangedSeries {
 
     /** Marks a series as changed (again). */
     public void mark(String series) {
+        generation++;
         if (pending.putIfAbsent(series, UNLOGGED) == null) {
             unlogged.add(series);
         }
@@ -97,6 +99,24 @@ public final class ChangedSeries {
     /** The series not yet published, oldest first; not to be modified while iterating. */
     public Iterator<String> oldestFirst() {
         return pending.keySet().iterator();
+    }
+
+    /**
+     * The series not yet published, oldest first, with the number of the record that logged each (ascending; the
+     * series marked since the last {@link #log} come last, under -1); not to be modified while iterating.
+     */
+    public Iterator<Map.Entry<String, Long>> oldestFirstWithRecords() {
+        return pending.entrySet().iterator();
+    }
+
+    /** The number the next logged record will have: the series marked up to now are logged under lower ones. */
+    public long nextRecord() {
+        return next;
+    }
+
+    /** Changes whenever a series is marked: what was read of the aggregates before may have changed. */
+    public long generation() {
+        return generation;
     }
 
     /** Forgets a published series, and its record once all the record's series are published. */

@@ -36,6 +36,7 @@ public final class CommitPacer {
     private long startedNanos;
     private long tickNanos = System.nanoTime();
     private long lastBusyNanos = tickNanos - Long.MAX_VALUE / 2;
+    private boolean backlog;
 
     private CommitPacer(ProcessorContext<?, ?> context, Duration keepingUp, Duration backlog) {
         this.context = context;
@@ -78,8 +79,14 @@ public final class CommitPacer {
         events = 0;
         oldestAppendMs = Long.MAX_VALUE;
         tickNanos = now;
-        if (caughtUp || now - lastBusyNanos > backlogNanos) {
+        backlog = !caughtUp && now - lastBusyNanos <= backlogNanos;
+        if (!backlog) {
             context.commit();
         }
+    }
+
+    /** Whether the engine is working through a backlog, as of the last tick (so commits are the long ones). */
+    boolean inBacklog() {
+        return backlog;
     }
 }

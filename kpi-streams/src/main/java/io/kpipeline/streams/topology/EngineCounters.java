@@ -10,6 +10,7 @@ public final class EngineCounters {
     private final LongAdder applied = new LongAdder();
     private final LongAdder duplicates = new LongAdder();
     private final LongAdder published = new LongAdder();
+    private volatile long awaitingPublication;
     private volatile java.util.function.LongConsumer lagListener = ms -> { };
     private volatile java.util.function.LongConsumer freshnessListener;
     /** Append times of events applied since the last commit (touched by the stream thread only). */
@@ -30,6 +31,10 @@ public final class EngineCounters {
 
     public void published(int n) {
         published.add(n);
+    }
+
+    void awaitingPublication(long series) {
+        awaitingPublication = series;
     }
 
     /** Receives, per applied event, the milliseconds from its append to Kafka to its application. */
@@ -80,6 +85,11 @@ public final class EngineCounters {
 
     public long publishedPoints() {
         return published.sum();
+    }
+
+    /** Changed series whose KPI points are not yet on kpi-updates, as of the publisher's last run. */
+    public long awaitingPublication() {
+        return awaitingPublication;
     }
 
     public long rejectedTotal() {

@@ -22,7 +22,6 @@ import io.kpipeline.streams.contrib.SpendContributions;
 import io.kpipeline.streams.entity.DealState;
 import io.kpipeline.streams.entity.EntityRepository;
 import io.kpipeline.streams.event.CrmEventSerde;
-import io.kpipeline.streams.query.RollupSeriesReader;
 import io.kpipeline.streams.query.StoreSeriesReader;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -78,10 +77,11 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
         aggregates = new AggregateWriter(aggregateStore, changed, settings.calendar());
         // the aggregates are flushed just before each commit: from then on queries see the events applied since
         aggregateStore.afterFlush(() -> counters.committed(context.currentSystemTimeMs()));
-        publisher = new UpdatePublisher(new RollupSeriesReader(new StoreSeriesReader(aggregateStore)), changed, settings.calendar(), counters);
-        // The publisher reads what the last commit flushed: marks and the aggregates they mark are flushed together.
-        context.schedule(publishInterval, PunctuationType.WALL_CLOCK_TIME, now -> publisher.publish(context, now));
+        publisher = new UpdatePublisher(new StoreSeriesReader(aggregateStore), changed, settings.calendar(), counters, publishInterval);
         pacer = CommitPacer.maybeStart(context);
+        // The publisher reads what the last commit flushed: marks and the aggregates they mark are flushed together.
+        context.schedule(UpdatePublisher.chunk(publishInterval), PunctuationType.WALL_CLOCK_TIME,
+                now -> publisher.publish(context, now, pacer != null && pacer.inBacklog()));
     }
 
     @Override

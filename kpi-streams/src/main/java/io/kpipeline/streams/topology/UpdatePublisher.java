@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kpipeline.avro.KpiPoint;
 import io.kpipeline.streams.aggregate.Dimension;
+import io.kpipeline.streams.aggregate.Measure;
 import io.kpipeline.streams.aggregate.SeriesKey;
 import io.kpipeline.streams.kpi.KpiCatalogue;
 import io.kpipeline.streams.kpi.KpiDefinition;
 import io.kpipeline.streams.query.KpiQuery;
+import io.kpipeline.streams.query.MemoSeriesReader;
 import io.kpipeline.streams.query.RollupSeriesReader;
 import io.kpipeline.streams.query.SeriesReader;
 import io.kpipeline.streams.time.BusinessCalendar;
@@ -17,11 +19,13 @@ import org.apache.kafka.streams.processor.api.Record;
 import io.kpipeline.streams.aggregate.ChangedSeries;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -29,21 +33,59 @@ import java.util.Set;
  * per (KPI, dimension, key, grain, period), keyed so a compacted topic keeps the latest point of each. The changed
  * series come from {@link ChangedSeries}, which logs them, so a crash between a change and its publication
  * republishes rather than forgets.
+ *
+ * <p>A round, at most one per publish interval, takes the series changed up to its start, so that a series
+ * changing at every commit is published once an interval. It runs in short chunks ({@link #chunk}) with a budget
+ * each: a tenth of the thread while the engine works through a backlog, half of it otherwise, so that after a
+ * backfill (hundreds of thousands of changed series) the topic catches up in seconds without holding up an event
+ * for more than a few tens of milliseconds. Points already published are not published again, nor series read
+ * again, until an aggregate changes.
  */
 final class UpdatePublisher {
+    private static final Duration CHUNK = Duration.ofMillis(100);
     /**
-     * Bounds one punctuation so that during a backfill publishing takes at most about a tenth of the thread's time;
-     * series left over stay pending and go out first in later runs.
+     * What the publisher remembers at most before it forgets and reads or sends again: points sent (about 100 bytes
+     * each; a backfill of 1M events publishes about 230,000), and series read (parts with histograms: up to a few KB).
      */
-    private static final long BUDGET_NANOS = 100_000_000L;
+    private static final int POINTS_REMEMBERED = 300_000, SERIES_REMEMBERED = 100_000;
+    /** the sub-key of a pipeline-value target's series, before its grain (as PlanContributions writes it) */
+    private static final String PIPELINE_TARGET = "pipeline_value/";
     private final ChangedSeries changed;
+    /** the stored periods, and the rolled-up ones, each read once until an aggregate changes */
+    private final MemoSeriesReader stored, rolledUp;
     private final KpiQuery query;
     private final EngineCounters counters;
+    private final BusinessCalendar calendar;
+    private final long intervalMs;
+    private final long backlogBudgetNanos, budgetNanos;
+    private final Set<Target> published = new HashSet<>();
+    private long generation = -1;
+    /** the series logged under records below this belong to the round under way; -1: none is */
+    private long roundLimit = -1;
+    private long nextRoundMs;
 
-    UpdatePublisher(SeriesReader reader, ChangedSeries changed, BusinessCalendar calendar, EngineCounters counters) {
+    /** {@code reader}: the stored grains, as the engine writes them. */
+    UpdatePublisher(SeriesReader reader, ChangedSeries changed, BusinessCalendar calendar, EngineCounters counters, Duration interval) {
+        this(reader, changed, calendar, counters, interval, chunk(interval).toNanos() / 10, chunk(interval).toNanos() / 2);
+    }
+
+    /** With the time a chunk may take in a backlog and otherwise (a chunk takes at least one series). */
+    UpdatePublisher(SeriesReader reader, ChangedSeries changed, BusinessCalendar calendar, EngineCounters counters, Duration interval,
+                    long backlogBudgetNanos, long budgetNanos) {
         this.changed = changed;
-        this.query = new KpiQuery(reader, calendar, Clock.systemUTC());
+        this.backlogBudgetNanos = backlogBudgetNanos;
+        this.budgetNanos = budgetNanos;
+        this.stored = new MemoSeriesReader(reader);
+        this.rolledUp = new MemoSeriesReader(new RollupSeriesReader(stored));
+        this.query = new KpiQuery(rolledUp, calendar, Clock.systemUTC());
         this.counters = counters;
+        this.calendar = calendar;
+        this.intervalMs = interval.toMillis();
+    }
+
+    /** How often the publisher runs a chunk, for a publish interval. */
+    static Duration chunk(Duration interval) {
+        return interval.compareTo(CHUNK) < 0 ? interval : CHUNK;
     }
 
     record Target(KpiDefinition kpi, Dimension dimension, String key, Grain grain, int period) {
@@ -53,28 +95,61 @@ final class UpdatePublisher {
         }
     }
 
-    void publish(ProcessorContext<String, Object> context, long now) {
-        long deadline = System.nanoTime() + BUDGET_NANOS;
-        List<String> done = new ArrayList<>();
-        Set<Target> published = new HashSet<>();
-        for (Iterator<String> it = changed.oldestFirst(); it.hasNext() && System.nanoTime() < deadline; ) {
-            String series = it.next();
-            done.add(series);
-            for (Target t : targets(SeriesKey.parseSeries(series))) {
-                if (published.add(t)) {
-                    context.forward(new Record<>(t.recordKey(), point(t, now), now));
+    /** One chunk; {@code backlog}: the engine is working through a backlog and keeps most of the thread. */
+    void publish(ProcessorContext<String, Object> context, long now, boolean backlog) {
+        if (changed.generation() != generation || published.size() > POINTS_REMEMBERED || stored.size() + rolledUp.size() > SERIES_REMEMBERED) {
+            generation = changed.generation();
+            published.clear();
+            stored.clear();
+            rolledUp.clear();
+        }
+        long deadline = System.nanoTime() + (backlog ? backlogBudgetNanos : budgetNanos);
+        int points = 0;
+        boolean first = true;
+        while (true) {
+            if (roundLimit < 0) {
+                if (now < nextRoundMs) {
+                    break;
+                }
+                roundLimit = changed.nextRecord();
+                nextRoundMs = now + intervalMs;
+            }
+            List<String> done = new ArrayList<>();
+            boolean outOfTime = false;
+            for (Iterator<Map.Entry<String, Long>> it = changed.oldestFirstWithRecords(); it.hasNext(); ) {
+                Map.Entry<String, Long> series = it.next();
+                if (series.getValue() < 0 || series.getValue() >= roundLimit) {
+                    break; // changed after the round began: the next round's
+                }
+                if (!first && System.nanoTime() >= deadline) {
+                    outOfTime = true;
+                    break;
+                }
+                first = false; // at least one series a chunk, so that a round always ends
+                done.add(series.getKey());
+                for (Target t : targets(SeriesKey.parseSeries(series.getKey()))) {
+                    if (published.add(t)) {
+                        context.forward(new Record<>(t.recordKey(), point(t, now), now));
+                        points++;
+                    }
                 }
             }
+            done.forEach(changed::published);
+            if (outOfTime) {
+                break;
+            }
+            roundLimit = -1; // over; the next begins now if it is due
         }
-        done.forEach(changed::published);
-        counters.published(published.size());
+        counters.published(points);
+        counters.awaitingPublication(changed.size());
     }
 
     /**
      * Every KPI point a change of one marked series can move: a day moves every period containing it (week, month,
-     * quarter, year: the engine marks days only); a month mark (older state) its quarter and year.
+     * quarter, year: the engine marks days only); a month mark (older state) its quarter and year; the current open
+     * pipeline, besides its own points, target attainment wherever a pipeline-value target is set.
      */
-    private static List<Target> targets(SeriesKey.Parsed s) {
+    private List<Target> targets(SeriesKey.Parsed s) {
         List<Target> out = new ArrayList<>();
         for (KpiDefinition k : KpiCatalogue.using(s.measure())) {
             if (!k.dimensions().contains(s.dimension())) {
@@ -87,6 +162,9 @@ final class UpdatePublisher {
                 } else if (RollupSeriesReader.base(g) == s.grain()) {
                     period = RollupSeriesReader.containing(g, s.period());
                 } else {
+                    if (s.grain() == Grain.CURRENT && s.measure() == Measure.PIPELINE_OPEN && k.id().equals("target_attainment")) {
+                        pipelineTargets(k, s, g, out);
+                    }
                     continue;
                 }
                 out.add(new Target(k, s.dimension(), s.key(), g, period));
@@ -96,6 +174,20 @@ final class UpdatePublisher {
             }
         }
         return out;
+    }
+
+    /**
+     * The periods of {@code g} with a pipeline-value target for the series' scope, whose attainment (measured
+     * against the current open pipeline) a change of the pipeline moves: those from three years before today to
+     * one year after, where targets are set.
+     */
+    private void pipelineTargets(KpiDefinition k, SeriesKey.Parsed s, Grain g, List<Target> out) {
+        java.time.LocalDate today = calendar.day(java.time.Instant.now());
+        for (int p = g.ordinalOf(today.minusYears(3)), last = g.ordinalOf(today.plusYears(1)); p <= last; p = g.next(p)) {
+            if (rolledUp.get(Measure.TARGET, s.dimension(), g, p, s.key(), PIPELINE_TARGET + g.id()).count() != 0) {
+                out.add(new Target(k, s.dimension(), s.key(), g, p));
+            }
+        }
     }
 
     private KpiPoint point(Target t, long now) {

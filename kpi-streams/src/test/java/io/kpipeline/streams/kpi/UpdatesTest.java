@@ -49,4 +49,22 @@ class UpdatesTest {
             assertThat(latest(h)).doesNotContainKey("leads_created|rep|R-1|month|2026-11");
         }
     }
+
+    @Test
+    void aPipelineChangeRepublishesTargetAttainmentWhereAPipelineTargetIsSet() {
+        // target attainment measures a pipeline-value target against the current open pipeline, so a deal's new
+        // amount moves the attainment of the month with that target though no day of it changed
+        String month = java.time.YearMonth.now(java.time.ZoneOffset.UTC).toString();
+        try (EngineHarness h = new EngineHarness()) {
+            h.send(EngineHarness.event("t1", "TargetSet", month + "-01T00:00:00Z",
+                            "\"targetId\":\"T1\",\"period\":\"" + month + "\",\"metric\":\"pipeline_value\",\"value\":\"10000\""),
+                    EngineHarness.event("d1", "DealCreated", month + "-01T09:00:00Z", "\"dealId\":\"D-1\",\"stage\":\"discovery\",\"amount\":\"2000.00\""));
+            String key = "target_attainment|company||month|" + month;
+            // one open deal of 2,000 against a target of 10,000: 0.2
+            assertThat(latest(h).get(key)).isNotNull().extracting(KpiPoint::getValue).isEqualTo(0.2);
+            h.send(EngineHarness.event("d2", "DealUpdated", month + "-01T10:00:00Z", "\"dealId\":\"D-1\",\"amount\":\"5000.00\""));
+            // the deal now 5,000: 0.5
+            assertThat(latest(h).get(key)).as("republished").isNotNull().extracting(KpiPoint::getValue).isEqualTo(0.5);
+        }
+    }
 }

@@ -1,0 +1,149 @@
+package io.kpipeline.streams.topology;
+
+import io.kpipeline.avro.KpiPoint;
+import io.kpipeline.streams.aggregate.ChangedSeries;
+import io.kpipeline.streams.aggregate.Dimension;
+import io.kpipeline.streams.aggregate.Measure;
+import io.kpipeline.streams.aggregate.Parts;
+import io.kpipeline.streams.aggregate.SeriesKey;
+import io.kpipeline.streams.query.SeriesReader;
+import io.kpipeline.streams.time.BusinessCalendar;
+import io.kpipeline.streams.time.Grain;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The publisher's rounds and chunks, one series a chunk (a budget of zero), over aggregates held in a map as the
+ * engine's flushes would leave them: rounds take the series changed before they began, and a point published
+ * early in a round goes out again when a flush changes it before the round ends.
+ */
+class UpdatePublisherTest {
+    private static final Duration INTERVAL = Duration.ofSeconds(1);
+    private static final LocalDate NOV_3 = LocalDate.of(2026, 11, 3), NOV_20 = LocalDate.of(2026, 11, 20);
+
+    /** Aggregates by store key, read as the store reader reads them. */
+    private static final class MapReader implements SeriesReader {
+        final Map<String, Parts> parts = new HashMap<>();
+
+        @Override
+        public Parts get(Measure m, Dimension d, Grain g, int period, String key, String sub) {
+            Parts p = parts.get(SeriesKey.of(m, d, g, period, key, sub));
+            return p == null ? new Parts() : Parts.fromBytes(p.toBytes());
+        }
+
+        @Override
+        public Map<String, Parts> subs(Measure m, Dimension d, Grain g, int period, String key) {
+            return Map.of();
+        }
+
+        @Override
+        public Set<String> keys(Measure m, Dimension d, Grain g, int period) {
+            return Set.of();
+        }
+    }
+
+    private final MapReader aggregates = new MapReader();
+    private final ChangedSeries changed = new ChangedSeries(store());
+    private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
+    private final UpdatePublisher publisher = new UpdatePublisher(aggregates, changed, BusinessCalendar.UTC, new EngineCounters(), INTERVAL, 0, 0);
+
+    private static KeyValueStore<String, byte[]> store() {
+        KeyValueStore<String, byte[]> s = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("marks"), Serdes.String(), Serdes.ByteArray())
+                .withLoggingDisabled().build();
+        s.init(new MockProcessorContext<>().getStateStoreContext(), s);
+        return s;
+    }
+
+    /** A flush that applies one new company lead on {@code day}: its day and month, and the day's mark. */
+    private void flushLead(LocalDate day) {
+        int epochDay = (int) day.toEpochDay();
+        aggregates.parts.computeIfAbsent(SeriesKey.of(Measure.LEADS_CREATED, Dimension.COMPANY, Grain.DAY, epochDay, "", ""), k -> new Parts())
+                .add(1, 1, null, -1);
+        aggregates.parts.computeIfAbsent(SeriesKey.of(Measure.LEADS_CREATED, Dimension.COMPANY, Grain.MONTH, Grain.MONTH.ordinalOf(day), "", ""),
+                k -> new Parts()).add(1, 1, null, -1);
+        changed.mark(SeriesKey.series(Measure.LEADS_CREATED, Dimension.COMPANY, Grain.DAY, epochDay, ""));
+        changed.log();
+    }
+
+    /** Runs a chunk at {@code nowMs} and returns the leads_created points it published, by record key. */
+    private Map<String, Double> chunk(long nowMs) {
+        context.resetForwards();
+        publisher.publish(context, nowMs, false);
+        Map<String, Double> out = new LinkedHashMap<>();
+        context.forwarded().forEach(f -> {
+            KpiPoint p = (KpiPoint) f.record().value();
+            if (p.getKpi().equals("leads_created")) {
+                out.put(f.record().key(), p.getValue());
+            }
+        });
+        return out;
+    }
+
+    @Test
+    void aRoundTakesTheSeriesChangedBeforeItBeganAndTheNextRoundTheRest() {
+        flushLead(NOV_3);
+        flushLead(NOV_20);
+        // first chunk (t = 0 s) begins a round of both days and, with no budget, publishes the first: its day,
+        // week, month, quarter and year as the aggregates stand (both leads flushed: 1 that day, 2 that month)
+        Map<String, Double> first = chunk(0);
+        assertThat(first).containsEntry("leads_created|company||day|2026-11-03", 1.0)
+                .containsEntry("leads_created|company||month|2026-11", 2.0).doesNotContainKey("leads_created|company||day|2026-11-20");
+        // a lead on 25 Nov after the round began: its day is not this round's, but the month changed with it, so
+        // the round's second chunk (20 Nov) publishes the month again, as it now stands (3 leads)
+        flushLead(LocalDate.of(2026, 11, 25));
+        Map<String, Double> second = chunk(100);
+        assertThat(second).containsEntry("leads_created|company||day|2026-11-20", 1.0).containsEntry("leads_created|company||month|2026-11", 3.0);
+        assertThat(chunk(200)).isEmpty(); // the round is over; the next may begin a second after the first
+        assertThat(chunk(900)).isEmpty();
+        // the next round: 25 Nov and its week (W48); the month, unchanged since its last point, is not sent again
+        Map<String, Double> next = chunk(1000);
+        assertThat(next).containsEntry("leads_created|company||day|2026-11-25", 1.0).containsEntry("leads_created|company||week|2026-W48", 1.0)
+                .doesNotContainKey("leads_created|company||month|2026-11");
+        assertThat(changed.size()).isZero();
+    }
+
+    @Test
+    void aPointPublishedEarlyInARoundGoesOutAgainWhenAFlushChangesItBeforeTheRoundEnds() {
+        flushLead(NOV_3);
+        flushLead(NOV_20);
+        // the round publishes 3 Nov and its month (2 leads) in its first chunk
+        assertThat(chunk(0)).containsEntry("leads_created|company||month|2026-11", 2.0);
+        // a flush adds a lead on 3 Nov again: that day is marked anew (next round), and the month now holds 3
+        flushLead(NOV_3);
+        // the round's second chunk publishes 20 Nov, whose month point was published in the first chunk; it has
+        // changed since, so it goes out again with the new count rather than being skipped as already published
+        Map<String, Double> second = chunk(100);
+        assertThat(second).containsEntry("leads_created|company||day|2026-11-20", 1.0).containsEntry("leads_created|company||month|2026-11", 3.0);
+        // the next round republishes 3 Nov with its two leads
+        assertThat(chunk(1000)).containsEntry("leads_created|company||day|2026-11-03", 2.0);
+    }
+
+    @Test
+    void withinARoundWithoutChangesEachPointGoesOutOnce() {
+        for (int d = 1; d <= 30; d++) {
+            flushLead(LocalDate.of(2026, 11, d));
+        }
+        // thirty chunks of one day each: every day once, and the month, quarter and year (shared by all thirty
+        // days) once, in the first chunk, since nothing changed during the round
+        Map<String, Integer> times = new HashMap<>();
+        for (int i = 0; i < 30; i++) {
+            chunk(i * 10L).keySet().forEach(k -> times.merge(k, 1, Integer::sum));
+        }
+        // 30 days, 6 ISO weeks (W44 holds Sunday 1 Nov, W49 Monday 30 Nov), the month, quarter and year
+        assertThat(times).hasSize(30 + 6 + 3);
+        assertThat(times.values()).containsOnly(1);
+        assertThat(changed.size()).isZero();
+    }
+}
