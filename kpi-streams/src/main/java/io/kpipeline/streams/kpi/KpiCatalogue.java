@@ -204,6 +204,9 @@ public final class KpiCatalogue {
         add("ltv_to_cac", "LTV:CAC", "ratio", true, List.of(Dimension.COMPANY), List.of(Grain.MONTH), "clv / cac",
                 List.of(DEALS_WON, CUSTOMERS_NET, CHURNS_OF_ACTIVE, MARKETING_SPEND, SALES_SPEND, NEW_CUSTOMERS),
                 (s, p) -> Economics.ltvToCac(s, p));
+        // customers active at a period's start sum every customer spell before it, and the expected lifetime
+        // averages the churn of the 12 months ending with the period: a late win or churn moves every later period
+        cumulative("churn_rate", "retention_rate", "average_customer_lifetime", "clv", "ltv_to_cac");
         List<Dimension> planDims = List.of(Dimension.COMPANY, Dimension.TEAM, Dimension.REP);
         List<Grain> planGrains = List.of(Grain.MONTH, Grain.QUARTER);
         add("forecast_accuracy", "Forecast accuracy", "ratio", true, planDims, planGrains,
@@ -242,7 +245,13 @@ public final class KpiCatalogue {
 
     private static void add(String id, String name, String unit, boolean higher, List<Dimension> dims, List<Grain> grains,
                             String description, List<Measure> measures, KpiDefinition.Calculator calc, int lookback) {
-        BY_ID.put(id, new KpiDefinition(id, name, unit, higher, dims, grains, description, measures, calc, lookback));
+        BY_ID.put(id, new KpiDefinition(id, name, unit, higher, dims, grains, description, measures, calc, lookback, false));
+    }
+
+    private static void cumulative(String... ids) {
+        for (String id : ids) {
+            BY_ID.put(id, BY_ID.get(id).asCumulative());
+        }
     }
 
     public static KpiDefinition byId(String id) {

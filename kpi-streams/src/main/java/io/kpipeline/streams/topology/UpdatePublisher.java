@@ -146,7 +146,8 @@ final class UpdatePublisher {
 
     /**
      * Every KPI point a change of one marked series can move: a day moves every period containing it (week, month,
-     * quarter, year: the engine marks days only); a month mark (older state) its quarter and year; the current open
+     * quarter, year: the engine marks days only); a month mark (older state) its quarter and year; for a KPI with a
+     * lookback the periods after those too, all of them up to today's for a cumulative one; the current open
      * pipeline, besides its own points, target attainment wherever a pipeline-value target is set.
      */
     private List<Target> targets(SeriesKey.Parsed s) {
@@ -171,6 +172,12 @@ final class UpdatePublisher {
                 if (k.lookback() > 0) {
                     out.add(new Target(k, s.dimension(), s.key(), g, g.plus(period, k.lookback())));
                 }
+                if (k.cumulative()) {
+                    // every later period up to today's (later ones are not published until they have data)
+                    for (int p = g.next(period), last = g.ordinalOf(today()); p <= last; p = g.next(p)) {
+                        out.add(new Target(k, s.dimension(), s.key(), g, p));
+                    }
+                }
             }
         }
         return out;
@@ -182,12 +189,16 @@ final class UpdatePublisher {
      * one year after, where targets are set.
      */
     private void pipelineTargets(KpiDefinition k, SeriesKey.Parsed s, Grain g, List<Target> out) {
-        java.time.LocalDate today = calendar.day(java.time.Instant.now());
+        java.time.LocalDate today = today();
         for (int p = g.ordinalOf(today.minusYears(3)), last = g.ordinalOf(today.plusYears(1)); p <= last; p = g.next(p)) {
             if (rolledUp.get(Measure.TARGET, s.dimension(), g, p, s.key(), PIPELINE_TARGET + g.id()).count() != 0) {
                 out.add(new Target(k, s.dimension(), s.key(), g, p));
             }
         }
+    }
+
+    private java.time.LocalDate today() {
+        return calendar.day(java.time.Instant.now());
     }
 
     private KpiPoint point(Target t, long now) {

@@ -67,4 +67,26 @@ class UpdatesTest {
             assertThat(latest(h).get(key)).as("republished").isNotNull().extracting(KpiPoint::getValue).isEqualTo(0.5);
         }
     }
+
+    static String[] wonDeal(String id, String account, String created, String won) {
+        return new String[] {
+                EngineHarness.event("dc-" + id, "DealCreated", created, "\"dealId\":\"" + id + "\",\"accountId\":\"" + account
+                        + "\",\"stage\":\"discovery\",\"amount\":\"1000.00\""),
+                EngineHarness.event("dw-" + id, "DealClosed", won, "\"dealId\":\"" + id + "\",\"outcome\":\"WON\"")};
+    }
+
+    @Test
+    void aLateFirstWinRepublishesTheChurnRateOfEveryLaterPeriod() {
+        try (EngineHarness h = new EngineHarness()) {
+            h.send(wonDeal("D-1", "A-1", "2026-08-01T09:00:00Z", "2026-08-10T09:00:00Z"));
+            // A-1 is a customer from 10 August: September (no event of its own) starts with one active customer
+            String september = "churn_rate|company||month|2026-09";
+            assertThat(latest(h).get(september)).isNotNull().extracting(KpiPoint::getDenominator).isEqualTo(1.0);
+            // another account's first win, arriving late, dated July: every later month starts with two
+            h.send(wonDeal("D-2", "A-2", "2026-07-01T09:00:00Z", "2026-07-05T09:00:00Z"));
+            Map<String, KpiPoint> after = latest(h);
+            assertThat(after.get(september)).as("republished").isNotNull().extracting(KpiPoint::getDenominator).isEqualTo(2.0);
+            assertThat(after.get("retention_rate|company||quarter|2026-Q4")).isNotNull().extracting(KpiPoint::getDenominator).isEqualTo(2.0);
+        }
+    }
 }
