@@ -147,8 +147,9 @@ final class UpdatePublisher {
     /**
      * Every KPI point a change of one marked series can move: a day moves every period containing it (week, month,
      * quarter, year: the engine marks days only); a month mark (older state) its quarter and year; for a KPI with a
-     * lookback the periods after those too, all of them up to today's for a cumulative one; the current open
-     * pipeline, besides its own points, target attainment wherever a pipeline-value target is set.
+     * lookback the periods after those too, all of them up to today's for a cumulative one; a dated series read by
+     * a current point (a target, for pipeline coverage) that point; the current open pipeline, besides its own
+     * points, target attainment wherever a pipeline-value target is set.
      */
     private List<Target> targets(SeriesKey.Parsed s) {
         List<Target> out = new ArrayList<>();
@@ -163,7 +164,10 @@ final class UpdatePublisher {
                 } else if (RollupSeriesReader.base(g) == s.grain()) {
                     period = RollupSeriesReader.containing(g, s.period());
                 } else {
-                    if (s.grain() == Grain.CURRENT && s.measure() == Measure.PIPELINE_OPEN && k.id().equals("target_attainment")) {
+                    if (g == Grain.CURRENT) {
+                        // a current point reading a dated series: pipeline coverage, against this month's target
+                        out.add(new Target(k, s.dimension(), s.key(), Grain.CURRENT, 0));
+                    } else if (s.grain() == Grain.CURRENT && s.measure() == Measure.PIPELINE_OPEN && k.id().equals("target_attainment")) {
                         pipelineTargets(k, s, g, out);
                     }
                     continue;

@@ -89,4 +89,20 @@ class UpdatesTest {
             assertThat(after.get("retention_rate|company||quarter|2026-Q4")).isNotNull().extracting(KpiPoint::getDenominator).isEqualTo(2.0);
         }
     }
+
+    @Test
+    void aNewPipelineTargetRepublishesTheCurrentPipelineWithItsCoverage() {
+        // pipeline_value's current point carries coverage: the open pipeline against this month's pipeline target
+        String month = java.time.YearMonth.now(java.time.ZoneOffset.UTC).toString();
+        try (EngineHarness h = new EngineHarness()) {
+            h.send(EngineHarness.event("d1", "DealCreated", month + "-01T09:00:00Z", "\"dealId\":\"D-1\",\"stage\":\"discovery\",\"amount\":\"2000.00\""));
+            String key = "pipeline_value|company||current|current";
+            assertThat(latest(h).get(key)).isNotNull().extracting(p -> p.getJson().toString()).asString().doesNotContain("coverage");
+            h.send(EngineHarness.event("t1", "TargetSet", month + "-01T00:00:00Z",
+                    "\"targetId\":\"T1\",\"period\":\"" + month + "\",\"metric\":\"pipeline_value\",\"value\":\"8000\""));
+            // 2,000 open against a target of 8,000: coverage 0.25
+            assertThat(latest(h).get(key)).as("republished").isNotNull().extracting(p -> p.getJson().toString()).asString()
+                    .contains("\"coverage\":{\"numerator\":2000");
+        }
+    }
 }
