@@ -121,18 +121,24 @@ final class UpdatePublisher {
                 if (series.getValue() < 0 || series.getValue() >= roundLimit) {
                     break; // changed after the round began: the next round's
                 }
-                if (!first && System.nanoTime() >= deadline) {
-                    outOfTime = true;
-                    break;
-                }
-                first = false; // at least one series a chunk, so that a round always ends
-                done.add(series.getKey());
+                // The first series of a chunk goes out whole, so that a round always ends; a later one may stop
+                // between points (a late customer moves hundreds of later periods) and go on in the next chunk,
+                // skipping what it sent unless an aggregate changed meanwhile.
                 for (Target t : targets(SeriesKey.parseSeries(series.getKey()))) {
+                    if (!first && System.nanoTime() >= deadline) {
+                        outOfTime = true;
+                        break;
+                    }
                     if (published.add(t)) {
                         context.forward(new Record<>(t.recordKey(), point(t, now), now));
                         points++;
                     }
                 }
+                if (outOfTime) {
+                    break;
+                }
+                first = false;
+                done.add(series.getKey());
             }
             done.forEach(changed::published);
             if (outOfTime) {
