@@ -96,11 +96,6 @@ public final class ChangedSeries {
         remaining.put(record, series.size());
     }
 
-    /** The series not yet published, oldest first; not to be modified while iterating. */
-    public Iterator<String> oldestFirst() {
-        return pending.keySet().iterator();
-    }
-
     /**
      * The series not yet published, oldest first, with the number of the record that logged each (ascending; the
      * series marked since the last {@link #log} come last, under -1); not to be modified while iterating.

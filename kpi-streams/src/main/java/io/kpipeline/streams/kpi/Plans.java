@@ -10,7 +10,7 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 
 /** Forecast accuracy and target attainment: the latest forecast or target of a scope against what happened. */
-final class Plans {
+public final class Plans {
     private Plans() {
     }
 
@@ -67,7 +67,7 @@ final class Plans {
     }
 
     /** The target set for a metric in a period of the slice's scope, or null. */
-    static BigDecimal target(Slice s, String metric, Grain g, int period) {
+    public static BigDecimal target(Slice s, String metric, Grain g, int period) {
         Parts t = s.reader().get(Measure.TARGET, s.dimension(), g, period, s.key(), metric + "/" + g.id());
         return t.count() == 0 ? null : t.sum();
     }

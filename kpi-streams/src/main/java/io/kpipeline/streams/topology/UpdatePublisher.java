@@ -3,11 +3,14 @@ package io.kpipeline.streams.topology;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kpipeline.avro.KpiPoint;
+import io.kpipeline.avro.TargetMetric;
 import io.kpipeline.streams.aggregate.Dimension;
 import io.kpipeline.streams.aggregate.Measure;
 import io.kpipeline.streams.aggregate.SeriesKey;
 import io.kpipeline.streams.kpi.KpiCatalogue;
 import io.kpipeline.streams.kpi.KpiDefinition;
+import io.kpipeline.streams.kpi.Plans;
+import io.kpipeline.streams.kpi.Slice;
 import io.kpipeline.streams.query.KpiQuery;
 import io.kpipeline.streams.query.MemoSeriesReader;
 import io.kpipeline.streams.query.RollupSeriesReader;
@@ -21,6 +24,7 @@ import io.kpipeline.streams.aggregate.ChangedSeries;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -48,8 +52,6 @@ final class UpdatePublisher {
      * each; a backfill of 1M events publishes about 230,000), and series read (parts with histograms: up to a few KB).
      */
     private static final int POINTS_REMEMBERED = 300_000, SERIES_REMEMBERED = 100_000;
-    /** the sub-key of a pipeline-value target's series, before its grain (as PlanContributions writes it) */
-    private static final String PIPELINE_TARGET = "pipeline_value/";
     private final ChangedSeries changed;
     /** the stored periods, and the rolled-up ones, each read once until an aggregate changes */
     private final MemoSeriesReader stored, rolledUp;
@@ -63,6 +65,8 @@ final class UpdatePublisher {
     /** the series logged under records below this belong to the round under way; -1: none is */
     private long roundLimit = -1;
     private long nextRoundMs;
+    /** the business day of the chunk under way: cumulative KPIs and pipeline targets are republished up to it */
+    private LocalDate today;
 
     /** {@code reader}: the stored grains, as the engine writes them. */
     UpdatePublisher(SeriesReader reader, ChangedSeries changed, BusinessCalendar calendar, EngineCounters counters, Duration interval) {
@@ -104,6 +108,7 @@ final class UpdatePublisher {
             rolledUp.clear();
         }
         long deadline = System.nanoTime() + (backlog ? backlogBudgetNanos : budgetNanos);
+        today = calendar.day(Instant.now());
         int points = 0;
         boolean first = true;
         while (true) {
@@ -184,7 +189,7 @@ final class UpdatePublisher {
                 }
                 if (k.cumulative()) {
                     // every later period up to today's (later ones are not published until they have data)
-                    for (int p = g.next(period), last = g.ordinalOf(today()); p <= last; p = g.next(p)) {
+                    for (int p = g.next(period), last = g.ordinalOf(today); p <= last; p = g.next(p)) {
                         out.add(new Target(k, s.dimension(), s.key(), g, p));
                     }
                 }
@@ -199,16 +204,12 @@ final class UpdatePublisher {
      * one year after, where targets are set.
      */
     private void pipelineTargets(KpiDefinition k, SeriesKey.Parsed s, Grain g, List<Target> out) {
-        java.time.LocalDate today = today();
         for (int p = g.ordinalOf(today.minusYears(3)), last = g.ordinalOf(today.plusYears(1)); p <= last; p = g.next(p)) {
-            if (rolledUp.get(Measure.TARGET, s.dimension(), g, p, s.key(), PIPELINE_TARGET + g.id()).count() != 0) {
+            Slice slice = new Slice(rolledUp, s.dimension(), s.key(), g, p, today);
+            if (Plans.target(slice, TargetMetric.pipeline_value.name(), g, p) != null) {
                 out.add(new Target(k, s.dimension(), s.key(), g, p));
             }
         }
-    }
-
-    private java.time.LocalDate today() {
-        return calendar.day(java.time.Instant.now());
     }
 
     private KpiPoint point(Target t, long now) {
