@@ -12,9 +12,9 @@ import java.time.LocalDate;
  * period (the sum of every spell start and end before it), churn rates over calendar months, and the expected
  * lifetime that follows from them.
  */
-final class CustomerBase {
+public final class CustomerBase {
     /** History before this year is not expected; sums of customers start here. */
-    private static final int FIRST_YEAR = 1990;
+    public static final int FIRST_YEAR = 1990;
 
     private CustomerBase() {
     }

@@ -7,6 +7,7 @@ import io.kpipeline.avro.TargetMetric;
 import io.kpipeline.streams.aggregate.Dimension;
 import io.kpipeline.streams.aggregate.Measure;
 import io.kpipeline.streams.aggregate.SeriesKey;
+import io.kpipeline.streams.kpi.CustomerBase;
 import io.kpipeline.streams.kpi.KpiCatalogue;
 import io.kpipeline.streams.kpi.KpiDefinition;
 import io.kpipeline.streams.kpi.Plans;
@@ -67,6 +68,10 @@ final class UpdatePublisher {
     private long nextRoundMs;
     /** the business day of the chunk under way: cumulative KPIs and pipeline targets are republished up to it */
     private LocalDate today;
+    /** the day whose calendar-turn points were last marked (null: none yet in this run) */
+    private LocalDate turnMarked;
+    /** the wall-clock time of the chunk under way, the publisher's "now" for points that depend on today */
+    private long nowMs = System.currentTimeMillis();
 
     /** {@code reader}: the stored grains, as the engine writes them. */
     UpdatePublisher(SeriesReader reader, ChangedSeries changed, BusinessCalendar calendar, EngineCounters counters, Duration interval) {
@@ -81,7 +86,7 @@ final class UpdatePublisher {
         this.budgetNanos = budgetNanos;
         this.stored = new MemoSeriesReader(reader);
         this.rolledUp = new MemoSeriesReader(new RollupSeriesReader(stored));
-        this.query = new KpiQuery(rolledUp, calendar, Clock.systemUTC());
+        this.query = new KpiQuery(rolledUp, calendar, new ChunkClock());
         this.counters = counters;
         this.calendar = calendar;
         this.intervalMs = interval.toMillis();
@@ -108,7 +113,12 @@ final class UpdatePublisher {
             rolledUp.clear();
         }
         long deadline = System.nanoTime() + (backlog ? backlogBudgetNanos : budgetNanos);
-        today = calendar.day(Instant.now());
+        nowMs = now;
+        today = calendar.day(Instant.ofEpochMilli(now));
+        if (!today.equals(turnMarked)) {
+            markCalendarTurn();
+            turnMarked = today;
+        }
         int points = 0;
         boolean first = true;
         while (true) {
@@ -209,6 +219,48 @@ final class UpdatePublisher {
             if (Plans.target(slice, TargetMetric.pipeline_value.name(), g, p) != null) {
                 out.add(new Target(k, s.dimension(), s.key(), g, p));
             }
+        }
+    }
+
+    /**
+     * Marks the series whose points move with the calendar rather than with events, at the first chunk of a run and
+     * of each business day: the current pipeline of every key (its coverage is against the target of the current
+     * month, else quarter, and target attainment is republished for the periods around today) and today's customer
+     * base of every key with customers (churn and retention of the periods that begin today, and the other
+     * customer KPIs of the periods containing it, which the API answers with no event in them). The marks are logged
+     * at the next commit and published in the round after, as any other.
+     */
+    private void markCalendarTurn() {
+        int day = (int) today.toEpochDay();
+        for (Dimension d : Dimension.values()) {
+            for (String key : stored.keys(Measure.PIPELINE_OPEN, d, Grain.CURRENT, 0)) {
+                changed.mark(SeriesKey.series(Measure.PIPELINE_OPEN, d, Grain.CURRENT, 0, key));
+            }
+            Set<String> customers = new HashSet<>();
+            for (int year = CustomerBase.FIRST_YEAR; year <= today.getYear(); year++) {
+                customers.addAll(stored.keys(Measure.CUSTOMERS_NET, d, Grain.YEAR, year));
+            }
+            for (String key : customers) {
+                changed.mark(SeriesKey.series(Measure.CUSTOMERS_NET, d, Grain.DAY, day, key));
+            }
+        }
+    }
+
+    /** The chunk's wall-clock time as a clock, for the query computing points that depend on today. */
+    private final class ChunkClock extends Clock {
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(nowMs);
         }
     }
 

@@ -16,6 +16,7 @@ import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -50,7 +51,14 @@ class UpdatePublisherTest {
 
         @Override
         public Set<String> keys(Measure m, Dimension d, Grain g, int period) {
-            return Set.of();
+            String prefix = SeriesKey.period(m, d, g, period);
+            Set<String> out = new java.util.TreeSet<>();
+            parts.keySet().stream().filter(k -> k.startsWith(prefix)).forEach(k -> out.add(SeriesKey.keyAndSub(k)[0]));
+            return out;
+        }
+
+        void put(Measure m, Dimension d, Grain g, int period, String key, String sub, long count, long sum) {
+            parts.put(SeriesKey.of(m, d, g, period, key, sub), new Parts().add(1, count, java.math.BigDecimal.valueOf(sum), -1));
         }
     }
 
@@ -89,6 +97,54 @@ class UpdatePublisherTest {
             }
         });
         return out;
+    }
+
+    /**
+     * Runs ten chunks from {@code at}, 10 ms apart (one series each, so a small round ends within them), each followed
+     * by a commit that logs what it marked; returns the points published, by record key.
+     */
+    private Map<String, KpiPoint> chunksAndCommits(Instant at) {
+        Map<String, KpiPoint> out = new LinkedHashMap<>();
+        for (int i = 0; i < 10; i++) {
+            context.resetForwards();
+            publisher.publish(context, at.toEpochMilli() + i * 10L, false);
+            changed.log();
+            context.forwarded().forEach(f -> out.put(f.record().key(), (KpiPoint) f.record().value()));
+        }
+        return out;
+    }
+
+    private static double field(KpiPoint p, String path) throws Exception {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(p.getJson()).at(path).asDouble();
+    }
+
+    @Test
+    void pointsThatMoveWithTheCalendarArePublishedWhenTheDayTurnsWithoutAnEvent() throws Exception {
+        int nov = Grain.MONTH.ordinalOf(NOV_20), dec = nov + 1;
+        // rep R-1 has 500 open; its pipeline targets are 1,000 for November and 250 for December
+        aggregates.put(Measure.PIPELINE_OPEN, Dimension.REP, Grain.CURRENT, 0, "R-1", "", 2, 500);
+        aggregates.put(Measure.TARGET, Dimension.REP, Grain.MONTH, nov, "R-1", "pipeline_value/month", 1, 1000);
+        aggregates.put(Measure.TARGET, Dimension.REP, Grain.MONTH, dec, "R-1", "pipeline_value/month", 1, 250);
+        // three customers won in October (the customer base: their month, and their year, by which they are found)
+        aggregates.put(Measure.CUSTOMERS_NET, Dimension.COMPANY, Grain.MONTH, nov - 1, "", "", 3, 0);
+        aggregates.put(Measure.CUSTOMERS_NET, Dimension.COMPANY, Grain.YEAR, 2026, "", "", 3, 0);
+        Instant lastMinuteOfNov = Instant.parse("2026-11-30T23:59:00Z");
+        // the run's first chunk marks them (no event has), the next round publishes: coverage 500 / 1,000
+        assertThat(chunksAndCommits(lastMinuteOfNov)).isEmpty();
+        Map<String, KpiPoint> nov30 = chunksAndCommits(lastMinuteOfNov.plusSeconds(1));
+        assertThat(field(nov30.get("pipeline_value|rep|R-1|current|current"), "/coverage/value")).isEqualTo(0.5);
+        assertThat(nov30).containsKey("churn_rate|company||day|2026-11-30").doesNotContainKey("churn_rate|company||day|2026-12-01");
+        // no change in the last minute of November: nothing more
+        assertThat(chunksAndCommits(lastMinuteOfNov.plusSeconds(30))).isEmpty();
+        // the first chunk of December marks them again: coverage against December's target, 500 / 250, and the
+        // periods that begin today: 0 of the 3 customers active at the start of 1 December (and of December) churned
+        assertThat(chunksAndCommits(lastMinuteOfNov.plusSeconds(61))).isEmpty();
+        Map<String, KpiPoint> dec1 = chunksAndCommits(lastMinuteOfNov.plusSeconds(62));
+        assertThat(field(dec1.get("pipeline_value|rep|R-1|current|current"), "/coverage/value")).isEqualTo(2.0);
+        assertThat(dec1.get("churn_rate|company||day|2026-12-01").getValue()).isEqualTo(0.0);
+        assertThat(dec1.get("churn_rate|company||day|2026-12-01").getDenominator()).isEqualTo(3.0);
+        assertThat(dec1.get("retention_rate|company||month|2026-12").getValue()).isEqualTo(1.0);
+        assertThat(changed.size()).isZero();
     }
 
     @Test
