@@ -18,6 +18,16 @@ import java.util.Set;
  */
 public final class MemoSeriesReader implements SeriesReader {
     private record Series(Measure m, Dimension d, Grain g, int period, String key, String sub) {
+        /* written out: the generated methods go through method handles, which the publisher's profile showed uninlined */
+        @Override
+        public int hashCode() {
+            return ((((m.ordinal() * 31 + d.ordinal()) * 31 + g.ordinal()) * 31 + period) * 31 + key.hashCode()) * 31 + sub.hashCode();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Series s && s.m == m && s.d == d && s.g == g && s.period == period && s.key.equals(key) && s.sub.equals(sub);
+        }
     }
 
     private final SeriesReader inner;
