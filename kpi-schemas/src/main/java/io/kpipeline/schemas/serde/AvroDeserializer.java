@@ -24,6 +24,7 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
     private final Schema readerSchema;
     private final SpecificData model;
     private final Map<Integer, SpecificDatumReader<T>> readers = new ConcurrentHashMap<>();
+    private final Map<Integer, Boolean> readersOwn = new ConcurrentHashMap<>();
 
     public AvroDeserializer(SchemaRegistryClient registry, Class<T> type) {
         this.registry = registry;
@@ -52,6 +53,15 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
             }
             throw new SerializationException("not a valid " + readerSchema.getName() + " record (schema id " + id + "): " + e, e);
         }
+    }
+
+    /**
+     * Whether a record that {@link #deserialize} read was written with the reader's own schema, so that its Avro
+     * body (after the wire-format header) is the plain binary encoding of the decoded record in that schema.
+     */
+    public boolean writtenWithReaderSchema(byte[] bytes) {
+        int id = WireFormat.schemaId(bytes);
+        return readersOwn.computeIfAbsent(id, i -> readers.computeIfAbsent(i, this::readerFor).getSchema().equals(readerSchema));
     }
 
     private SpecificDatumReader<T> readerFor(int id) {

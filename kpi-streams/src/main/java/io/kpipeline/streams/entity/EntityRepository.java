@@ -57,6 +57,14 @@ public final class EntityRepository {
      * event with its id (a duplicate delivery, which changes nothing).
      */
     public boolean append(String entity, CrmEvent event) {
+        return append(entity, event, null, 0, 0);
+    }
+
+    /**
+     * As {@link #append(String, CrmEvent)}, with the event's Avro binary encoding in this build's schema when the
+     * caller has it ({@code length} bytes of {@code body} from {@code offset}; null: encoded here).
+     */
+    public boolean append(String entity, CrmEvent event, byte[] body, int offset, int length) {
         List<CrmEvent> list = events(entity);
         for (CrmEvent e : list) {
             if (e.getEventId().equals(event.getEventId())) {
@@ -64,7 +72,7 @@ public final class EntityRepository {
             }
         }
         EntityRecord record = records.update(entity, EntityRecord::new);
-        record.events = EventCodec.append(record.events, event);
+        record.events = body == null ? EventCodec.append(record.events, event) : EventCodec.append(record.events, body, offset, length);
         List<CrmEvent> appended = new ArrayList<>(list);
         appended.add(event);
         appended.sort(EventOrder.ORDER);

@@ -38,16 +38,25 @@ public final class EventCodec {
 
     /** An encoded set with one more event: the events already encoded are copied as they are, not encoded again. */
     public static byte[] append(byte[] encoded, CrmEvent event) {
-        if (encoded == null) {
-            return encode(List.of(event));
-        }
-        ByteReader r = new ByteReader(encoded);
-        long n = r.readUnsigned();
         byte[] added = encode(event);
-        ByteWriter w = new ByteWriter(encoded.length + added.length + 8);
+        return append(encoded, added, 0, added.length);
+    }
+
+    /**
+     * An encoded set with one more event given as its Avro binary encoding in this build's schema ({@code length}
+     * bytes of {@code body} from {@code offset}, e.g. the body of a wire-format record written in that schema).
+     */
+    public static byte[] append(byte[] encoded, byte[] body, int offset, int length) {
+        ByteReader r = encoded == null ? null : new ByteReader(encoded);
+        long n = r == null ? 0 : r.readUnsigned();
+        int before = r == null ? 0 : encoded.length - r.position();
+        ByteWriter w = new ByteWriter(before + length + 16);
         w.writeUnsigned(n + 1);
-        w.writeRaw(encoded, r.position(), encoded.length - r.position());
-        w.writeBytes(added);
+        if (r != null) {
+            w.writeRaw(encoded, r.position(), before);
+        }
+        w.writeUnsigned(length + 1L); // as writeBytes writes a non-null array
+        w.writeRaw(body, offset, length);
         return w.toByteArray();
     }
 

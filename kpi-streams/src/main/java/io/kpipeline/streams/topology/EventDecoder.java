@@ -3,8 +3,8 @@ package io.kpipeline.streams.topology;
 import io.kpipeline.avro.CrmEvent;
 import io.kpipeline.avro.DeadLetter;
 import io.kpipeline.schemas.event.EventRules;
+import io.kpipeline.schemas.serde.AvroDeserializer;
 import io.kpipeline.schemas.event.InvalidEventException;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -19,11 +19,11 @@ import java.time.Instant;
  * is held back.
  */
 final class EventDecoder implements FixedKeyProcessor<byte[], byte[], Object> {
-    private final Deserializer<CrmEvent> deserializer;
+    private final AvroDeserializer<CrmEvent> deserializer;
     private final EngineCounters counters;
     private FixedKeyProcessorContext<byte[], Object> context;
 
-    EventDecoder(Deserializer<CrmEvent> deserializer, EngineCounters counters) {
+    EventDecoder(AvroDeserializer<CrmEvent> deserializer, EngineCounters counters) {
         this.deserializer = deserializer;
         this.counters = counters;
     }
@@ -47,7 +47,14 @@ final class EventDecoder implements FixedKeyProcessor<byte[], byte[], Object> {
                 throw new InvalidEventException("INVALID_AVRO", "not a readable Avro event: " + e.getMessage());
             }
             EventRules.check(event);
-            context.forward(record.withValue(event));
+            if (deserializer.writtenWithReaderSchema(record.value())) {
+                EventBodies.passing(event, record.value());
+            }
+            try {
+                context.forward(record.withValue(event));
+            } finally {
+                EventBodies.passed();
+            }
         } catch (InvalidEventException e) {
             counters.rejected(e.reasonCode());
             RecordMetadata meta = context.recordMetadata().orElse(null);

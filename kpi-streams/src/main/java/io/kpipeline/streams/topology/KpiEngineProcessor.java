@@ -6,6 +6,7 @@ import io.kpipeline.avro.SpendRecorded;
 import io.kpipeline.schemas.event.EntityKey;
 import io.kpipeline.schemas.event.EventRules;
 import io.kpipeline.schemas.event.InvalidEventException;
+import io.kpipeline.schemas.serde.WireFormat;
 import io.kpipeline.streams.aggregate.AggregateWriter;
 import io.kpipeline.streams.aggregate.ChangedSeries;
 import io.kpipeline.streams.aggregate.Parts;
@@ -124,7 +125,10 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
     private void apply(Record<String, CrmEvent> record, CrmEvent event) {
         String entity = EntityKey.of(event);
         entities.clearCache();
-        if (!entities.append(entity, event)) {
+        byte[] framed = EventBodies.framedOf(event);
+        boolean appended = framed == null ? entities.append(entity, event)
+                : entities.append(entity, event, framed, WireFormat.HEADER_LENGTH, framed.length - WireFormat.HEADER_LENGTH);
+        if (!appended) {
             counters.duplicate();
             return;
         }
