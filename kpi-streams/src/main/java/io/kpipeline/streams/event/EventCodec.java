@@ -27,15 +27,6 @@ public final class EventCodec {
     private EventCodec() {
     }
 
-    public static byte[] encode(List<CrmEvent> events) {
-        ByteWriter w = new ByteWriter(events.size() * 160 + 8);
-        w.writeUnsigned(events.size());
-        for (CrmEvent event : events) {
-            w.writeBytes(encode(event));
-        }
-        return w.toByteArray();
-    }
-
     /** An encoded set with one more event: the events already encoded are copied as they are, not encoded again. */
     public static byte[] append(byte[] encoded, CrmEvent event) {
         byte[] added = encode(event);

@@ -56,7 +56,8 @@ final class UpdatePublisher {
     private final ChangedSeries changed;
     /** the stored periods, and the rolled-up ones, each read once until an aggregate changes */
     private final MemoSeriesReader stored, rolledUp;
-    private final KpiQuery query;
+    /** computes the points of the chunk under way, at its wall-clock time (for points that depend on today) */
+    private KpiQuery query;
     private final EngineCounters counters;
     private final BusinessCalendar calendar;
     private final long intervalMs;
@@ -70,8 +71,6 @@ final class UpdatePublisher {
     private LocalDate today;
     /** the day whose calendar-turn points were last marked (null: none yet in this run) */
     private LocalDate turnMarked;
-    /** the wall-clock time of the chunk under way, the publisher's "now" for points that depend on today */
-    private long nowMs = System.currentTimeMillis();
 
     /** {@code reader}: the stored grains, as the engine writes them. */
     UpdatePublisher(SeriesReader reader, ChangedSeries changed, BusinessCalendar calendar, EngineCounters counters, Duration interval) {
@@ -86,7 +85,6 @@ final class UpdatePublisher {
         this.budgetNanos = budgetNanos;
         this.stored = new MemoSeriesReader(reader);
         this.rolledUp = new MemoSeriesReader(new RollupSeriesReader(stored));
-        this.query = new KpiQuery(rolledUp, calendar, new ChunkClock());
         this.counters = counters;
         this.calendar = calendar;
         this.intervalMs = interval.toMillis();
@@ -128,7 +126,7 @@ final class UpdatePublisher {
             rolledUp.clear();
         }
         long deadline = System.nanoTime() + (backlog ? backlogBudgetNanos : budgetNanos);
-        nowMs = now;
+        query = new KpiQuery(rolledUp, calendar, Clock.fixed(Instant.ofEpochMilli(now), java.time.ZoneOffset.UTC));
         today = calendar.day(Instant.ofEpochMilli(now));
         if (!today.equals(turnMarked)) {
             markCalendarTurn();
@@ -258,24 +256,6 @@ final class UpdatePublisher {
             for (String key : customers) {
                 changed.mark(SeriesKey.series(Measure.CUSTOMERS_NET, d, Grain.DAY, day, key));
             }
-        }
-    }
-
-    /** The chunk's wall-clock time as a clock, for the query computing points that depend on today. */
-    private final class ChunkClock extends Clock {
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(nowMs);
         }
     }
 
