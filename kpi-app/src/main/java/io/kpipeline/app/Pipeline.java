@@ -75,6 +75,7 @@ public final class Pipeline implements AutoCloseable {
     private final SseHub<KpiPoint> pointHub = new SseHub<>("point");
     private final SseHub<Alert> alertHub = new SseHub<>("alert");
     private volatile ReadOnlyKeyValueStore<String, byte[]> alertStore;
+    private volatile ReadOnlyKeyValueStore<String, byte[]> repAlertStore;
     private EmbeddedKafka kafka;
     private EmbeddedSchemaRegistry embeddedRegistry;
     private SchemaRegistryClient registry;
@@ -82,10 +83,13 @@ public final class Pipeline implements AutoCloseable {
     /** partitions of crm-events: one (the default) lets the engine read it without a repartition */
     private int eventPartitions;
     private String registryUrl;
+    /** the Kafka Streams application id of this state format (see {@link StateFormat}) */
+    private String applicationId;
     /** host:port at which the other instances reach this one (may need a name lookup: resolved once, at start) */
     private String self;
     private KafkaStreams streams;
     private volatile KpiQuery query;
+    private EngineSettings settings;
     private ApiServer api;
 
     public Pipeline(KpiConfig config) {
@@ -104,6 +108,7 @@ public final class Pipeline implements AutoCloseable {
 
     private Pipeline startAll() throws IOException {
         self = config.advertisedAddress();
+        applicationId = StateFormat.applicationId(config.get("application-id"));
         if (config.external()) {
             bootstrap = config.get("bootstrap-servers");
             registryUrl = config.get("schema-registry");
@@ -137,7 +142,8 @@ public final class Pipeline implements AutoCloseable {
         io.kpipeline.app.http.Tls tls = config.tls();
         api = new ApiServer(config.get("host"), config.integer("port"), config.longValue("webhook-max-bytes"),
                 new ApiServer.Services(JsonNodeFactory.instance.objectNode().put("reportingCurrency", config.get("reporting-currency"))
-                        .put("businessTimeZone", config.zone().getId()), webhooks, this::remoteOwner, () -> query, () -> alertStore, this::health, metrics, pointHub, alertHub),
+                        .put("businessTimeZone", config.zone().getId()), webhooks, routing(), () -> query,
+                        scope -> scope == io.kpipeline.app.http.Routing.Scope.REP_ALERTS ? repAlertStore : alertStore, this::health, metrics, pointHub, alertHub),
                 new AccessControl(config.get("api-token"), tls != null), tls).start();
         resources.add(api);
         // closed before the HTTP server, so open event streams end while their responses still exist
@@ -149,12 +155,12 @@ public final class Pipeline implements AutoCloseable {
     private void startStreams() {
         Properties p = new Properties();
         p.putAll(config.kafkaClient(bootstrap));
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.get("application-id"));
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         StreamsTuning.commitIntervals(p, config.duration("commit-interval"), config.duration("backlog-commit-interval"));
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, config.longValue("cache-max-bytes"));
-        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         // -1: the broker's default.replication.factor
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.replicationFactor().orElse(config.external() ? -1 : 1));
         // a standby keeps a warm copy of the stores on another instance, so a killed owner's series answer again
@@ -166,13 +172,14 @@ public final class Pipeline implements AutoCloseable {
         p.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), Math.max(500, session / 4));
         p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self);
         Path stateDir = config.dataDir().resolve("streams");
+        StateFormat.retireEarlier(stateDir, config.get("application-id"));
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
         StreamsTuning.apply(p);
         AlertSettings alerting = new AlertSettings(config.duration("lead-response-escalation"), config.duration("alerting-horizon"),
                 config.integer("rep-degraded-leads"), config.duration("rep-degraded-p90"));
         // read once: it parses the rates file, and the state listener below runs on every rebalance
-        EngineSettings settings = config.engineSettings();
-        var topology = KpiTopology.build(TopicNames.DEFAULT, registry, settings, counters,
+        settings = config.engineSettings();
+        var topology = KpiTopology.build(TopicNames.forApplication(applicationId), registry, settings, counters,
                 config.duration("publish-interval"), alerting, alertCounters, eventPartitions);
         streams = new KafkaStreams(topology, p);
         streams.setUncaughtExceptionHandler(e -> {
@@ -184,6 +191,7 @@ public final class Pipeline implements AutoCloseable {
                 query = new KpiQuery(new RollupSeriesReader(new StoreSeriesReader(localStore(Stores.AGGREGATES))),
                         settings.calendar(), Clock.systemUTC());
                 alertStore = localStore(SlaAlertProcessor.ALERTS_STORE);
+                repAlertStore = localStore(io.kpipeline.streams.alerts.RepAlertProcessor.REP_ALERTS_STORE);
             }
         });
         streams.start();
@@ -208,21 +216,50 @@ public final class Pipeline implements AutoCloseable {
                     new NewTopic("kpi-updates", partitions, rf).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
                     new NewTopic("kpi-alerts", partitions, rf).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
                     new NewTopic("kpi-fx-rates", 1, rf).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
-            for (NewTopic t : topics) {
-                try {
-                    admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + t.name() + ": " + e.getCause().getMessage());
-                    }
-                }
+            create(admin, topics);
+            int events = partitions(admin, "crm-events");
+            // the entity stage reads its events and its facts from partitions of the same number
+            String facts = TopicNames.forApplication(applicationId).entityFacts();
+            create(admin, List.of(new NewTopic(facts, events, rf).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG,
+                    Long.toString(Duration.ofDays(7).toMillis())))));
+            int factPartitions = partitions(admin, facts);
+            if (factPartitions != events) {
+                throw new IllegalStateException("topic " + facts + " has " + factPartitions + " partitions and crm-events " + events
+                        + "; they must be equal (delete " + facts + " while the pipeline is stopped and it is created anew)");
             }
-            return admin.describeTopics(List.of("crm-events")).allTopicNames().get(30, TimeUnit.SECONDS).get("crm-events").partitions().size();
+            return events;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics");
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("Kafka at " + bootstrap + " did not answer: " + e.getMessage());
+        }
+    }
+
+    /** A topic's partition count; a topic just created may take a moment to be known to the broker answering. */
+    private static int partitions(Admin admin, String topic) throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (true) {
+            try {
+                return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) || System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private static void create(Admin admin, List<NewTopic> topics) throws InterruptedException, java.util.concurrent.TimeoutException {
+        for (NewTopic t : topics) {
+            try {
+                admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("cannot create topic " + t.name() + ": " + e.getCause().getMessage());
+                }
+            }
         }
     }
 
@@ -269,16 +306,45 @@ public final class Pipeline implements AutoCloseable {
         });
     }
 
+    private io.kpipeline.app.http.Routing routing() {
+        return new io.kpipeline.app.http.Routing() {
+            @Override
+            public String ownerOf(String ownerKey) {
+                return owner(ownerKey);
+            }
+
+            @Override
+            public KpiQuery localQuery(String ownerKey) {
+                org.apache.kafka.streams.KeyQueryMetadata meta = streams.queryMetadataForKey(Stores.AGGREGATES, ownerKey,
+                        new org.apache.kafka.common.serialization.StringSerializer());
+                ReadOnlyKeyValueStore<String, byte[]> store = streams.store(StoreQueryParameters.fromNameAndType(Stores.AGGREGATES,
+                        QueryableStoreTypes.<String, byte[]>keyValueStore()).withPartition(meta.partition()));
+                return new KpiQuery(new RollupSeriesReader(new StoreSeriesReader(store)), settings.calendar(), Clock.systemUTC());
+            }
+
+            @Override
+            public Holders holders(Scope scope) {
+                return switch (scope) {
+                    case AGGREGATES -> holdersOf(Stores.AGGREGATES, KpiTopology.aggregateInput(applicationId));
+                    case ALERTS -> holdersOf(SlaAlertProcessor.ALERTS_STORE, KpiTopology.entityInput(applicationId, eventPartitions));
+                    case REP_ALERTS -> holdersOf(io.kpipeline.streams.alerts.RepAlertProcessor.REP_ALERTS_STORE, KpiTopology.repInput(applicationId));
+                };
+            }
+        };
+    }
+
     /**
-     * The instance that owns the KPI stores, as {@code host:port}, when it is another one; null when it is this one.
-     * The engine runs as a single task, so one instance holds every series and the others forward queries to it.
+     * The instance that owns the aggregates of {@code ownerKey} ({@code dimension|key}), as {@code host:port}, when it
+     * is another one; null when it is this one.
      */
-    public String remoteOwner() {
+    public String owner(String ownerKey) {
         try {
-            org.apache.kafka.streams.KeyQueryMetadata meta = streams.queryMetadataForKey(Stores.AGGREGATES, "",
+            // while rebalancing the metadata may be a moment old: an instance asked for a key it no longer owns
+            // answers 503, as it does for a forwarded request it cannot serve
+            org.apache.kafka.streams.KeyQueryMetadata meta = streams.queryMetadataForKey(Stores.AGGREGATES, ownerKey,
                     new org.apache.kafka.common.serialization.StringSerializer());
             if (meta == null || meta.equals(org.apache.kafka.streams.KeyQueryMetadata.NOT_AVAILABLE)) {
-                throw new org.apache.kafka.streams.errors.InvalidStateStoreException("the owner of the KPI stores is not known yet");
+                throw new org.apache.kafka.streams.errors.InvalidStateStoreException("the owner of " + ownerKey + " is not known yet");
             }
             org.apache.kafka.streams.state.HostInfo owner = meta.activeHost();
             String ownerText = owner.host() + ":" + owner.port();
@@ -286,6 +352,39 @@ public final class Pipeline implements AutoCloseable {
         } catch (IllegalStateException e) {
             throw new org.apache.kafka.streams.errors.InvalidStateStoreException("streams not running: " + e.getMessage());
         }
+    }
+
+    /**
+     * The other instances holding active tasks of {@code store}, checked to cover every partition of {@code inputTopic}
+     * (the store's input): while one has no active owner, there is no complete answer.
+     */
+    private io.kpipeline.app.http.Routing.Holders holdersOf(String store, String inputTopic) {
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            throw new org.apache.kafka.streams.errors.InvalidStateStoreException("streams are " + streams.state() + ", not running");
+        }
+        java.util.Set<Integer> covered = new java.util.HashSet<>();
+        List<String> others = new ArrayList<>();
+        boolean mine = false;
+        for (org.apache.kafka.streams.StreamsMetadata m : streams.streamsMetadataForStore(store)) {
+            boolean holds = false;
+            for (org.apache.kafka.common.TopicPartition tp : m.topicPartitions()) {
+                if (tp.topic().equals(inputTopic)) {
+                    covered.add(tp.partition());
+                    holds = true;
+                }
+            }
+            String host = m.hostInfo().host() + ":" + m.hostInfo().port();
+            if (holds && host.equals(self)) {
+                mine = true;
+            } else if (holds) {
+                others.add(host);
+            }
+        }
+        if (covered.size() < eventPartitions) {
+            throw new org.apache.kafka.streams.errors.InvalidStateStoreException(store + ": " + (eventPartitions - covered.size())
+                    + " of " + eventPartitions + " partitions have no active owner (rebalancing)");
+        }
+        return new io.kpipeline.app.http.Routing.Holders(mine, others);
     }
 
     /** Per-component readiness; UP only when the stream processors run and their stores answer. */
@@ -302,10 +401,13 @@ public final class Pipeline implements AutoCloseable {
         boolean running = state == KafkaStreams.State.RUNNING && query != null;
         s.put("status", running ? "UP" : "DOWN").put("state", state.name());
         s.put("eventsApplied", counters.applied()).put("duplicates", counters.duplicates()).put("rejected", counters.rejectedTotal());
+        // summed over every instance, equal counts mean every change taken so far is visible to queries
+        s.put("deltasSent", counters.deltasSent()).put("deltasApplied", counters.deltasApplied());
+        s.put("seriesAwaitingPublication", counters.awaitingPublication());
         if (running) {
-            // which instance answers the KPI queries (every instance forwards to it): for operators and fail-over tests
+            // which instance holds the company-wide KPIs (the busiest key): for operators and fail-over tests
             try {
-                String owner = remoteOwner();
+                String owner = owner(io.kpipeline.streams.aggregate.Cell.ownerKey(io.kpipeline.streams.aggregate.Dimension.COMPANY, ""));
                 s.put("kpiStoresAt", owner != null ? owner : self);
             } catch (org.apache.kafka.streams.errors.InvalidStateStoreException e) {
                 s.putNull("kpiStoresAt");

@@ -66,8 +66,8 @@ class BatchComparisonIT {
                 assertThat(System.currentTimeMillis()).as("all events applied in time").isLessThan(deadline);
                 Thread.sleep(250);
             }
-            // queries see what the last exactly-once commit made durable: let it happen
-            Thread.sleep(1000);
+            // queries see what the aggregate stage's last exactly-once commit made durable
+            PipelineIT.awaitSettled(p);
             for (String month : List.of("2026-06", "2026-07", "2026-08")) {
                 for (var e : batch.leadsBySource.getOrDefault(month, Map.of()).entrySet()) {
                     assertThat(value(p, "leads_created", "source", e.getKey(), month)).as("leads %s %s", e.getKey(), month).isEqualTo(e.getValue().doubleValue());

@@ -18,6 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BenchSmokeIT {
     static final List<String> FIGURES = List.of("leads created a day", "touchpoints per contacted lead (mean)", "events", "mean event size", "mean event size as JSON", "raw producer (acks=all, lz4)", "raw consumer",
             "baseline: one-stage windowed count, EOS", "baseline on Avro records (run second), one-stage windowed count, EOS",
+            "backfill from a backlog, 1 stream thread", "backfill from a backlog, 2 stream threads",
+            "backfill from a backlog, 1 stream thread: kpi-deltas records per entity-task commit",
+            "backfill from a backlog, 1 stream thread: kpi-deltas bytes per event", "backfill from a backlog, 1 stream thread: facts bytes per event",
+            "backfill from a backlog, 1 stream thread / baseline on Avro records", "backfill from a backlog, 2 stream threads / 1 stream thread",
             "import of the JSON lines (during the backfill)", "full KPI topology backfill, EOS", "full topology / windowed-count baseline",
             "full topology / baseline on Avro records", "kpi-updates caught up, after the backfill",
             "state on disk", "state on disk per million events", "query: month point (revenue, rep) p50", "query: month point (revenue, rep) p99",

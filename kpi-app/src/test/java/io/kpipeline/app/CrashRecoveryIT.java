@@ -82,7 +82,7 @@ class CrashRecoveryIT {
                 assertThat(System.currentTimeMillis()).as("processing finishes").isLessThan(deadline);
                 Thread.sleep(500);
             }
-            Thread.sleep(1500); // the next commit makes it visible
+            PipelineIT.awaitSettled(List.of(() -> health(http)));
             for (String month : List.of("2026-06", "2026-07", "2026-08")) {
                 for (var e : batch.revenueByRep.getOrDefault(month, Map.of()).entrySet()) {
                     assertThat(PipelineIT.monthValue(http, "revenue", "rep", e.getKey(), month)).as("revenue %s %s", e.getKey(), month)

@@ -107,7 +107,7 @@ class CrmWebhooksIT {
             assertThat(events.stream().filter(e -> e.getOrigin().equals("hubspot"))).hasSize(16);
             assertThat(idsByOrigin.get("pipedrive")).hasSize(6);
             assertThat(idsByOrigin.get("salesforce")).hasSize(7);
-            Thread.sleep(1500); // a commit interval and more: the replay has been applied by now
+            PipelineIT.awaitSettled(p); // the replay has been applied by now
             assertThat(monthValue(p.httpPort(), "revenue", "rep", "R-7", "2026-11")).isEqualTo(expected);
             // the call on the Salesforce lead came 3.5 minutes after its creation
             assertThat(monthValue(p.httpPort(), "lead_response_time", "source", "inbound-web", "2026-11")).isEqualTo(210.0);

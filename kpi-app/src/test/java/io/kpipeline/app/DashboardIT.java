@@ -73,6 +73,7 @@ class DashboardIT {
                     return false;
                 }
             }, 120);
+            PipelineIT.awaitSettled(p);
 
             ChromeDriver driver = browser();
             try {

@@ -103,7 +103,7 @@ class PipelineIT {
             assertThat(largeAnswer.statusCode()).as(largeAnswer.body()).isEqualTo(200);
             assertThat(JSON.readTree(largeAnswer.body()).get("accepted").asInt()).isEqualTo(1);
             JsonNode leads = awaitValue(p, "/api/kpis/leads_created?dimension=source&key=web&grain=month&from=2026-11&to=2026-11");
-            Thread.sleep(1000);
+            awaitSettled(p);
             leads = get(p, "/api/kpis/leads_created?dimension=source&key=web&grain=month&from=2026-11&to=2026-11");
             assertThat(leads.get("points").get(0).get("value").asInt()).isEqualTo(1);
             assertThat(post(p, "not json", "Bearer t0ken").statusCode()).isEqualTo(400);
@@ -209,6 +209,43 @@ class PipelineIT {
         while (!p.health().up()) {
             assertThat(System.currentTimeMillis()).as("pipeline up in time").isLessThan(deadline);
             Thread.sleep(200);
+        }
+    }
+
+    /** As {@link #awaitSettled(java.util.List)}, for pipelines of this JVM. */
+    static void awaitSettled(Pipeline... pipelines) throws Exception {
+        List<java.util.concurrent.Callable<JsonNode>> healths = new java.util.ArrayList<>();
+        for (Pipeline p : pipelines) {
+            healths.add(() -> p.health().document());
+        }
+        awaitSettled(healths);
+    }
+
+    /**
+     * Waits until every change the entity stages took is visible to queries: over all the instances whose health
+     * documents these give, the kpi-deltas records sent equal those applied and neither moves for 1.5 s (longer than
+     * a backlog commit interval, so a commit still to send deltas would have); or, after a
+     * restart (a new process applies deltas the one before it sent), neither moves for three seconds.
+     */
+    static void awaitSettled(List<java.util.concurrent.Callable<JsonNode>> healths) throws Exception {
+        long deadline = System.currentTimeMillis() + 90_000;
+        long lastSent = -1, lastApplied = -1;
+        int still = 0;
+        while (true) {
+            assertThat(System.currentTimeMillis()).as("aggregates settled in time").isLessThan(deadline);
+            long sent = 0, applied = 0;
+            for (var health : healths) {
+                JsonNode s = health.call().path("components").path("streams");
+                sent += s.path("deltasSent").asLong();
+                applied += s.path("deltasApplied").asLong();
+            }
+            still = sent == lastSent && applied == lastApplied ? still + 1 : 0;
+            if ((still >= 5 && sent == applied) || still >= 10) {
+                return;
+            }
+            lastSent = sent;
+            lastApplied = applied;
+            Thread.sleep(300);
         }
     }
 

@@ -60,7 +60,7 @@ class SecureInstancesIT {
                     assertThat(System.currentTimeMillis()).as("imported history visible").isLessThan(deadline);
                     Thread.sleep(250);
                 }
-                Thread.sleep(1500);
+                PipelineIT.awaitSettled(one, two);
 
                 for (Pipeline p : List.of(one, two)) {
                     // open: readiness probes, Prometheus and CRM webhooks (which authenticate by their own scheme; off here)
@@ -121,8 +121,14 @@ class SecureInstancesIT {
         return events;
     }
 
+    /** The 200 answer; a 503 (stores moving in a rebalance) is retried, as its Retry-After says. */
     private static JsonNode answer(HttpClient http, Pipeline p, String path, String authorization) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
         HttpResponse<String> r = send(http, p, path, authorization);
+        while (r.statusCode() == 503 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+            r = send(http, p, path, authorization);
+        }
         assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
         return JSON.readTree(r.body());
     }

@@ -34,7 +34,7 @@ class TwoInstancesIT {
                     assertThat(System.currentTimeMillis()).as("all applied").isLessThan(deadline);
                     Thread.sleep(250);
                 }
-                Thread.sleep(1500);
+                PipelineIT.awaitSettled(one, two);
                 for (String path : List.of("/api/kpis/revenue?grain=month&from=2026-09&to=2026-10",
                         "/api/kpis/win_rate/ranking?dimension=rep&grain=month&period=2026-10",
                         "/api/kpis/lead_response_time?dimension=team&key=T-emea&grain=week&from=2026-W36&to=2026-W44",

@@ -78,7 +78,8 @@ import java.util.stream.Stream;
  */
 public final class Benchmark {
     private static final int PARTITIONS = 4;
-    private static final int EVENT_PARTITIONS = 1;
+    /** as `kpi run` creates crm-events by default; the baselines' topics alike */
+    private static final int EVENT_PARTITIONS = 8;
     /** how long no series may wait for publication before kpi-updates counts as caught up */
     private static final Duration SETTLED = Duration.ofSeconds(3);
     /** the history whose entities {@code --fixed-entities} keeps */
@@ -119,13 +120,13 @@ public final class Benchmark {
             report.put("mean event size", (double) sizes[1] / n, "bytes");
             report.put("mean event size as JSON", (double) Files.size(lines) / n, "bytes");
             createTopics(bootstrap, PARTITIONS, "bench-raw", "crm-events-dlq", "kpi-updates", "kpi-alerts", "kpi-fx-rates");
-            // as `kpi run` creates crm-events by default: one partition, so the engine reads it without a repartition;
-            // the baselines' topics alike
-            createTopics(bootstrap, EVENT_PARTITIONS, "crm-events", "bench-json", "bench-avro");
+            createTopics(bootstrap, EVENT_PARTITIONS, "crm-events", "bench-json", "bench-avro", "bench-backlog",
+                    TopicNames.forApplication("bench-kpi").entityFacts());
 
             report.put("raw producer (acks=all, lz4)", produce(bootstrap, records, "bench-raw", PARTITIONS), "events/s");
             report.put("raw consumer", consume(bootstrap, "bench-raw", n), "events/s");
             produce(bootstrap, records, "bench-avro", EVENT_PARTITIONS);
+            produce(bootstrap, records, "bench-backlog", EVENT_PARTITIONS);
             Files.delete(records);
             produceLines(bootstrap, lines, "bench-json");
 
@@ -133,6 +134,10 @@ public final class Benchmark {
             report.put("baseline: one-stage windowed count, EOS", json, "events/s");
             double avro = windowedCountBaseline(bootstrap, dir.resolve("baseline-avro"), "bench-avro", avroEventReader(registry), n);
             report.put("baseline on Avro records (run second), one-stage windowed count, EOS", avro, "events/s");
+            double one = backlogBackfill(bootstrap, dir, registry, n, 1);
+            double two = backlogBackfill(bootstrap, dir, registry, n, 2);
+            report.put("backfill from a backlog, 1 stream thread / baseline on Avro records", 100 * one / avro, "%");
+            report.put("backfill from a backlog, 2 stream threads / 1 stream thread", two / one, "x");
             fullTopology(bootstrap, dir.resolve("state"), registry, lines, n, json, avro);
         } finally {
             deleteRecursively(dir);
@@ -317,14 +322,15 @@ public final class Benchmark {
     /**
      * The full topology's backfill as the issue defines it: from the start of an import of the history's JSON lines
      * (parsed, validated and sent by the importer {@code kpi import} runs, on a thread of this process, while the
-     * pipeline starts) until the engine has taken every event.
+     * pipeline starts) until every event's changes are visible to queries.
      */
     private void fullTopology(String bootstrap, Path state, SchemaRegistryCore registry, Path lines, long n,
                               double jsonBaseline, double avroBaseline) throws Exception {
         EngineCounters counters = new EngineCounters();
         // leads of the live phase's SLA probes are due seconds after creation, so alert delay is measured in the run
         EngineSettings settings = EngineSettings.defaults().withSlaBySource(Map.of(LivePhase.SLA_SOURCE, LivePhase.SLA));
-        Topology topology = KpiTopology.build(TopicNames.DEFAULT, registry, settings, counters, Duration.ofSeconds(1), EVENT_PARTITIONS);
+        Topology topology = KpiTopology.build(TopicNames.forApplication("bench-kpi"), registry, settings, counters, Duration.ofSeconds(1),
+                EVENT_PARTITIONS);
         KafkaStreams[] holder = new KafkaStreams[1];
         double[] importRate = new double[1];
         Runnable importer = () -> {
@@ -340,8 +346,7 @@ public final class Benchmark {
                 throw new java.io.UncheckedIOException(e);
             }
         };
-        double rate = runUntil(topology, props(bootstrap, state, "bench-kpi"),
-                () -> counters.applied() + counters.duplicates() + counters.rejectedTotal(), n, holder, importer);
+        double rate = runUntil(topology, props(bootstrap, state, "bench-kpi"), () -> visible(counters, n), n, holder, importer);
         report.put("import of the JSON lines (during the backfill)", importRate[0], "events/s");
         report.put("full KPI topology backfill, EOS", rate, "events/s");
         report.put("full topology / windowed-count baseline", 100 * rate / jsonBaseline, "%");
@@ -359,7 +364,7 @@ public final class Benchmark {
                     streams.store(StoreQueryParameters.fromNameAndType(Stores.AGGREGATES, QueryableStoreTypes.<String, byte[]>keyValueStore())))),
                     EngineSettings.defaults().calendar(), Clock.systemUTC());
             int port = FreePorts.next();
-            try (ApiServer api = new ApiServer("localhost", port, 1_000_000, new ApiServer.Services(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), null, null, () -> query, () -> null,
+            try (ApiServer api = new ApiServer("localhost", port, 1_000_000, new ApiServer.Services(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), null, null, () -> query, scope -> null,
                     () -> new Health(true, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()),
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new SseHub<>("point"), new SseHub<>("alert"))).start()) {
                 new LivePhase(bootstrap, registry, query, port, report).run(liveRate, liveSeconds, queryRate);
@@ -375,6 +380,43 @@ public final class Benchmark {
         }
         report.put("peak heap (sum of pool peaks)", heapPeak / 1e6, "MB");
         report.put("peak RSS (VmHWM)", rssPeakKb() / 1e3, "MB");
+    }
+
+    /**
+     * How many events' changes are visible to queries, short of {@code n} until the last of them are: every entity
+     * task has sent its deltas for them and the aggregate tasks have applied all that was sent.
+     */
+    private static long visible(EngineCounters counters, long n) {
+        long flushed = counters.eventsFlushed();
+        return flushed >= n && counters.deltasSent() == counters.deltasApplied() ? flushed : Math.min(flushed, n - 1);
+    }
+
+    /**
+     * The full topology on a fresh state over the whole history already waiting in a topic of the default number of
+     * partitions, with {@code threads} stream threads: events a second from the start until every event's changes
+     * are visible to queries (every entity task has sent its deltas for them, and the aggregate tasks have applied
+     * all that was sent). Also reports what crosses the broker per event.
+     */
+    private double backlogBackfill(String bootstrap, Path dir, SchemaRegistryCore registry, long n, int threads) throws Exception {
+        String appId = "bench-backlog-" + threads;
+        TopicNames topics = new TopicNames("bench-backlog", "bench-dlq-" + threads, "bench-updates-" + threads, "bench-alerts-" + threads,
+                TopicNames.DEFAULT.fxRates(), TopicNames.forApplication(appId).entityFacts());
+        createTopics(bootstrap, PARTITIONS, topics.deadLetters(), topics.kpiUpdates(), topics.alerts());
+        createTopics(bootstrap, EVENT_PARTITIONS, topics.entityFacts());
+        EngineCounters counters = new EngineCounters();
+        Topology topology = KpiTopology.build(topics, registry, EngineSettings.defaults(), counters, Duration.ofSeconds(1), EVENT_PARTITIONS);
+        Properties props = props(bootstrap, dir.resolve(appId), appId);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+        System.out.printf("backfill from a backlog of %,d events on %d partitions, %d stream thread(s)...%n", n, EVENT_PARTITIONS, threads);
+        double rate = runUntil(topology, props, () -> visible(counters, n), n, null, null);
+        String label = "backfill from a backlog, " + threads + " stream thread" + (threads == 1 ? "" : "s");
+        report.put(label, rate, "events/s");
+        report.put(label + ": events/s per partition", rate / EVENT_PARTITIONS, "events/s");
+        report.put(label + ": kpi-deltas records per entity-task commit", (double) counters.deltasSent() / Math.max(1, counters.deltaFlushes()), "");
+        report.put(label + ": kpi-deltas bytes per event", (double) counters.deltaBytes() / n, "bytes");
+        report.put(label + ": facts records per event", (double) counters.factsSent() / n, "");
+        report.put(label + ": facts bytes per event", (double) counters.factBytes() / n, "bytes");
+        return rate;
     }
 
     /**

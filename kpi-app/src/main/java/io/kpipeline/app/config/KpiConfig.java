@@ -51,7 +51,8 @@ public final class KpiConfig {
         DEFAULTS.put("rep-degraded-leads", "20");
         DEFAULTS.put("rep-degraded-p90", "PT15M");
         DEFAULTS.put("partitions", "4");
-        DEFAULTS.put("event-partitions", "1");
+        DEFAULTS.put("event-partitions", "8");
+        DEFAULTS.put("stream-threads", "");
         DEFAULTS.put("application-id", "kpi-pipeline");
         DEFAULTS.put("publish-interval", "PT1S");
         DEFAULTS.put("commit-interval", "PT0.2S");
@@ -158,6 +159,9 @@ public final class KpiConfig {
         if (integer("event-partitions") < 1) {
             throw new ConfigException("event-partitions: must be at least 1");
         }
+        if (!get("stream-threads").isBlank() && integer("stream-threads") < 1) {
+            throw new ConfigException("stream-threads: must be at least 1 (or blank: one per core)");
+        }
         integer("rep-degraded-leads");
         longValue("cache-max-bytes");
         longValue("webhook-max-bytes");
@@ -203,6 +207,11 @@ public final class KpiConfig {
     }
 
     /** {@code replication-factor}, or empty when left blank (each user of it then picks its own default). */
+    /** Kafka Streams threads of this instance: {@code stream-threads}, or one per core when blank. */
+    public int streamThreads() {
+        return get("stream-threads").isBlank() ? Runtime.getRuntime().availableProcessors() : integer("stream-threads");
+    }
+
     public java.util.OptionalInt replicationFactor() {
         return get("replication-factor").isBlank() ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(integer("replication-factor"));
     }

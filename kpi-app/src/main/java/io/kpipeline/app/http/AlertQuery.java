@@ -40,21 +40,40 @@ public final class AlertQuery {
     }
 
     public static ArrayNode list(ReadOnlyKeyValueStore<String, byte[]> store, String status, String rep, String team, String rule) {
+        return list(List.of(store), status, rep, team, rule);
+    }
+
+    /** From several stores (lead and rep alerts). */
+    public static ArrayNode list(List<ReadOnlyKeyValueStore<String, byte[]>> stores, String status, String rep, String team, String rule) {
         validate(status, rule);
         String s = status == null ? "open" : status;
         List<Alert> found = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = store.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, byte[]> kv = it.next();
-                Alert a = AlertCodec.decode(kv.value);
-                if (matches(a, s, rep, team, rule)) {
-                    found.add(a);
+        for (ReadOnlyKeyValueStore<String, byte[]> store : stores) {
+            try (KeyValueIterator<String, byte[]> it = store.all()) {
+                while (it.hasNext()) {
+                    KeyValue<String, byte[]> kv = it.next();
+                    Alert a = AlertCodec.decode(kv.value);
+                    if (matches(a, s, rep, team, rule)) {
+                        found.add(a);
+                    }
                 }
             }
         }
         found.sort(Comparator.comparing(Alert::getFiredAt).reversed().thenComparing(Alert::getId));
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
         found.stream().limit(MAX).forEach(a -> out.add(AlertCodec.json(a)));
+        return out;
+    }
+
+    /** One list from the lists of disjoint shares of the alerts (each instance's): newest first, at most as many. */
+    public static ArrayNode merge(ArrayNode local, List<? extends com.fasterxml.jackson.databind.JsonNode> others) {
+        List<com.fasterxml.jackson.databind.JsonNode> all = new ArrayList<>();
+        local.forEach(all::add);
+        others.forEach(o -> o.forEach(all::add));
+        all.sort(Comparator.comparing((com.fasterxml.jackson.databind.JsonNode a) -> java.time.Instant.parse(a.get("firedAt").asText())).reversed()
+                .thenComparing(a -> a.get("id").asText()));
+        ArrayNode out = JsonNodeFactory.instance.arrayNode();
+        all.stream().limit(MAX).forEach(out::add);
         return out;
     }
 }

@@ -19,6 +19,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -36,7 +37,7 @@ public final class ApiServer implements AutoCloseable {
     private final String peerScheme;
 
     /** What the API serves; suppliers answer null while the stream processors are not ready. */
-    public record Services(ObjectNode config, java.util.Map<String, Handler> webhooks, Supplier<String> remoteOwner, Supplier<KpiQuery> query, Supplier<ReadOnlyKeyValueStore<String, byte[]>> alerts,
+    public record Services(ObjectNode config, java.util.Map<String, Handler> webhooks, Routing routing, Supplier<KpiQuery> query, java.util.function.Function<Routing.Scope, ReadOnlyKeyValueStore<String, byte[]>> alerts,
                            Supplier<Health> health, PrometheusMeterRegistry metrics, SseHub<KpiPoint> points, SseHub<Alert> alertHub) {
     }
 
@@ -82,17 +83,21 @@ public final class ApiServer implements AutoCloseable {
                 s.webhooks().forEach((path, handler) -> config.routes.post(path, timed("webhook_" + path.substring(path.lastIndexOf('/') + 1), handler)));
             }
             config.routes.get("/api/kpis/{id}", timed("points", ctx -> {
-                if (forwarded(ctx, s)) {
-                    return;
-                }
                 KpiQuery q = ready(s.query());
-                json(ctx, q.points(select(q, ctx)));
+                KpiQuery.Selection sel = select(q, ctx);
+                if (!forwarded(ctx, s, sel)) {
+                    json(ctx, local(s, q, sel).points(sel));
+                }
             }));
             config.routes.get("/api/kpis/{id}/ranking", timed("ranking", ctx -> {
-                if (!forwarded(ctx, s)) {
-                    json(ctx, ready(s.query()).ranking(ctx.pathParam("id"), ctx.queryParam("dimension"), ctx.queryParam("grain"),
-                            ctx.queryParam("period"), ctx.queryParam("limit")));
-                }
+                KpiQuery q = ready(s.query());
+                Routing.Holders holders = holders(ctx, s, Routing.Scope.AGGREGATES);
+                // parameters are checked here whether or not this instance holds a share
+                ObjectNode local = q.ranking(ctx.pathParam("id"), ctx.queryParam("dimension"), ctx.queryParam("grain"),
+                        ctx.queryParam("period"), ctx.queryParam("limit"), holders.self());
+                List<com.fasterxml.jackson.databind.JsonNode> parts = gathered(ctx, holders);
+                json(ctx, parts.isEmpty() ? local : KpiQuery.mergeRankings(local, parts,
+                        ctx.queryParam("limit") == null ? 10 : Integer.parseInt(ctx.queryParam("limit"))));
             }));
             // parameters are checked before the event stream opens, so a bad one is a plain 400
             config.routes.before("/api/kpis/{id}/stream", ctx -> select(ready(s.query()), ctx));
@@ -104,10 +109,21 @@ public final class ApiServer implements AutoCloseable {
                 s.points().subscribe(client, p -> ids.contains(p.getKpi()) && p.getDimension().equals("company"), ApiServer::withKpi);
             }));
             config.routes.get("/api/alerts", timed("alerts", ctx -> {
-                if (!forwarded(ctx, s)) {
-                    json(ctx, AlertQuery.list(ready(s.alerts()), ctx.queryParam("status"), ctx.queryParam("rep"), ctx.queryParam("team"),
-                            ctx.queryParam("rule")));
+                AlertQuery.validate(ctx.queryParam("status"), ctx.queryParam("rule"));
+                // lead alerts live with their lead's partition, rep alerts with their rep's
+                List<ReadOnlyKeyValueStore<String, byte[]>> stores = new java.util.ArrayList<>();
+                java.util.Set<String> others = new java.util.LinkedHashSet<>();
+                for (Routing.Scope scope : List.of(Routing.Scope.ALERTS, Routing.Scope.REP_ALERTS)) {
+                    Routing.Holders h = holders(ctx, s, scope);
+                    if (h.self()) {
+                        stores.add(ready(() -> s.alerts().apply(scope)));
+                    }
+                    others.addAll(h.others());
                 }
+                com.fasterxml.jackson.databind.node.ArrayNode local = AlertQuery.list(stores, ctx.queryParam("status"), ctx.queryParam("rep"),
+                        ctx.queryParam("team"), ctx.queryParam("rule"));
+                List<com.fasterxml.jackson.databind.JsonNode> parts = gathered(ctx, new Routing.Holders(true, List.copyOf(others)));
+                json(ctx, parts.isEmpty() ? local : AlertQuery.merge(local, parts));
             }));
             config.routes.before("/api/alerts/stream", ctx -> AlertQuery.validate(ctx.queryParam("status"), ctx.queryParam("rule")));
             config.routes.get("/api/alerts/stream", new EventStreamHandler(client -> {
@@ -122,7 +138,8 @@ public final class ApiServer implements AutoCloseable {
             config.routes.exception(QueryException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
             config.routes.exception(InvalidStateStoreException.class, (e, ctx) -> {
                 ctx.header("Retry-After", "1");
-                error(ctx, 503, "state stores are not ready yet (starting or rebalancing); retry shortly");
+                error(ctx, 503, "state stores are not ready yet (starting or rebalancing); retry shortly"
+                        + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
             });
             config.routes.exception(Exception.class, (e, ctx) -> error(ctx, 500, "internal error: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage())));
@@ -137,11 +154,11 @@ public final class ApiServer implements AutoCloseable {
     private static final String FORWARDED = "X-Kpi-Forwarded";
 
     /**
-     * Answers from the instance that owns the KPI stores when that is another one (one hop at most: a forwarded
-     * request that lands on a non-owner, mid-rebalance, is a 503 to retry).
+     * Answers from the instance that owns the selection's {@code dimension|key} when that is another one (one hop at
+     * most: a forwarded request that lands on a non-owner, mid-rebalance, is a 503 to retry).
      */
-    private boolean forwarded(Context ctx, Services s) throws Exception {
-        String owner = remoteOwner(s);
+    private boolean forwarded(Context ctx, Services s, KpiQuery.Selection sel) throws Exception {
+        String owner = ownerOf(s, sel);
         if (owner == null) {
             return false;
         }
@@ -153,9 +170,45 @@ public final class ApiServer implements AutoCloseable {
         return true;
     }
 
-    /** The instance holding the KPI stores when it is another one, else null (also when there is only this one). */
-    private static String remoteOwner(Services s) {
-        return s.remoteOwner() == null ? null : s.remoteOwner().get();
+    /** The instance owning the selection's aggregates when it is another one, else null (also when there is only this one). */
+    private static String ownerOf(Services s, KpiQuery.Selection sel) {
+        return s.routing() == null ? null : s.routing().ownerOf(ownerKey(sel));
+    }
+
+    /** The queries of this instance's share that holds the selection (all of them without routing). */
+    private static KpiQuery local(Services s, KpiQuery q, KpiQuery.Selection sel) {
+        return s.routing() == null ? q : s.routing().localQuery(ownerKey(sel));
+    }
+
+    private static String ownerKey(KpiQuery.Selection sel) {
+        return io.kpipeline.streams.aggregate.Cell.ownerKey(sel.dimension(),
+                sel.dimension() == Dimension.COMPANY ? "" : io.kpipeline.streams.aggregate.SeriesKey.clean(sel.key()));
+    }
+
+    /**
+     * The answers of every other instance holding a share of the scope's store to the same request, each from its
+     * own share (a request that was itself gathered is answered locally); an instance that does not answer 200 makes
+     * the whole answer a 503 rather than a partial one.
+     */
+    private List<com.fasterxml.jackson.databind.JsonNode> gathered(Context ctx, Routing.Holders holders) throws Exception {
+        List<com.fasterxml.jackson.databind.JsonNode> out = new java.util.ArrayList<>();
+        for (String peer : holders.others()) {
+            java.net.http.HttpResponse<byte[]> r = askOwner(peer, ctx.path(), ctx.queryString());
+            if (r.statusCode() != 200) {
+                throw new InvalidStateStoreException("instance " + peer + " answered " + r.statusCode() + " for its share");
+            }
+            out.add(JSON.readTree(r.body()));
+        }
+        return out;
+    }
+
+    /** Who holds the scope's shares; a request gathered from this instance is answered from its own share alone. */
+    private static Routing.Holders holders(Context ctx, Services s, Routing.Scope scope) {
+        if (s.routing() == null) {
+            return new Routing.Holders(true, List.of());
+        }
+        Routing.Holders h = s.routing().holders(scope);
+        return ctx.header(FORWARDED) != null ? new Routing.Holders(h.self(), List.of()) : h;
     }
 
     /** The owner's answer to {@code path?query}, asked with the token and over TLS when this instance uses them. */
@@ -171,7 +224,7 @@ public final class ApiServer implements AutoCloseable {
             r = peers.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             // the owner is gone or stuck: the group will move its stores (to a standby first) once it notices
-            throw new InvalidStateStoreException("the instance owning the KPI stores (" + owner + ") does not answer: " + e);
+            throw new InvalidStateStoreException("instance " + owner + ", which holds the data asked for, does not answer: " + e);
         }
         return r;
     }
@@ -192,10 +245,10 @@ public final class ApiServer implements AutoCloseable {
         hub.subscribe(client, p -> p.getKpi().equals(sel.kpi().id()) && p.getDimension().equals(sel.dimension().id())
                 && java.util.Objects.equals(p.getKey(), key) && p.getGrain().equals(sel.grain().id()) && inRange(sel, p.getPeriod()),
                 KpiPoint::getJson);
-        String owner = remoteOwner(s);
+        String owner = ownerOf(s, sel);
         com.fasterxml.jackson.databind.JsonNode now;
         if (owner == null) {
-            now = q.points(sel);
+            now = local(s, q, sel).points(sel);
         } else {
             String path = client.ctx().path();
             try {

@@ -1,6 +1,5 @@
 package io.kpipeline.streams.aggregate;
 
-import io.kpipeline.streams.contrib.Contribution;
 import io.kpipeline.streams.query.RollupSeriesReader;
 import io.kpipeline.streams.store.WriteBehindStore;
 import io.kpipeline.streams.time.BusinessCalendar;
@@ -8,15 +7,16 @@ import io.kpipeline.streams.time.Grain;
 
 import java.time.LocalDate;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Adds and retracts contributions in the calendar aggregates: each contribution counts in every dimension it has a
- * key for, in its day and its month (other grains are rolled up from these when read) or the single current period,
- * in its sub-key and in the total (a duration in the histogram those parts hold). Each touched day (or current
- * series) is marked for republication on kpi-updates, with every period that contains it.
+ * The aggregate stage's side: applies the pre-summed changes that arrive on {@code kpi-deltas} to the calendar
+ * aggregates, in the day and its month (other grains are rolled up from these when read) or the single current
+ * period, in the sub-key and in the total (a duration in the histogram those parts hold). Each touched day (or
+ * current series) is marked for republication on kpi-updates, with every period that contains it.
  *
- * <p>Changes are summed per (measure, dimension, key, day, sub-key) in a small map between flushes, and applied to
+ * <p>Changes are summed again per {@link Cell} in a small map between flushes, and applied to
  * the day, its month, the totals and the marks only when the stores flush, before each commit. The hot path then
  * touches a map that stays in the CPU's caches, once per cell, instead of the store's map of every series about
  * five times (day and month, total and sub-key, mark); a day's many changes between two commits cost one update of
@@ -28,23 +28,6 @@ public final class AggregateWriter {
     private final BusinessCalendar calendar;
     private final Map<Cell, Parts> pending = new HashMap<>();
 
-    /**
-     * One day (or the current period) of one measure under one dimension key and sub-key ("" for none). Equality is
-     * written out: the record's generated one went through method handles that the profile showed uninlined.
-     */
-    private record Cell(Measure measure, Dimension dimension, Grain grain, int period, String key, String sub) {
-        @Override
-        public int hashCode() {
-            return ((measure.ordinal() * 31 + dimension.ordinal()) * 31 + period) * 31 * 31 + key.hashCode() * 31 + sub.hashCode();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Cell c && c.measure == measure && c.dimension == dimension && c.grain == grain
-                    && c.period == period && c.key.equals(key) && c.sub.equals(sub);
-        }
-    }
-
     public AggregateWriter(WriteBehindStore<Parts> aggregates, ChangedSeries changed, BusinessCalendar calendar) {
         this.aggregates = aggregates;
         this.changed = changed;
@@ -53,17 +36,15 @@ public final class AggregateWriter {
         aggregates.onClear(pending::clear);
     }
 
-    public void add(int sign, Contribution c) {
-        Grain grain = c.at() == null ? Grain.CURRENT : Grain.DAY;
-        int period = c.at() == null ? 0 : calendar.epochDay(c.at());
-        String sub = c.sub().isEmpty() ? "" : SeriesKey.clean(c.sub());
-        for (Dimension dim : Dimension.values()) {
-            String key = c.keys().get(dim);
-            if (key == null || (c.only() != null && c.only() != dim)) {
-                continue;
+    /** Adds the changes of one {@code kpi-deltas} record (summed again until the next flush). */
+    public void apply(List<Map.Entry<Cell, Parts>> cells) {
+        for (Map.Entry<Cell, Parts> e : cells) {
+            Parts p = pending.get(e.getKey());
+            if (p == null) {
+                pending.put(e.getKey(), e.getValue());
+            } else {
+                p.merge(e.getValue());
             }
-            pending.computeIfAbsent(new Cell(c.measure(), dim, grain, period, SeriesKey.clean(key), sub), x -> new Parts())
-                    .add(sign, c.count(), c.amount(), c.millis());
         }
     }
 

@@ -26,10 +26,10 @@ import java.util.List;
  * deadlines in a store ordered by deadline; a wall-clock punctuator fires the ones that pass with no outbound
  * touchpoint, at the deadline and not when a late contact finally arrives. A contact or disqualification
  * resolves what fired. Firing deletes the deadline in the same transaction as the alert, so after a restart an
- * overdue deadline fires once and none fires twice. Also keeps each rep's rolling response times for
- * {@code rep_response_degraded}.
+ * overdue deadline fires once and none fires twice. A recent lead's first response goes on to its rep's task, keyed
+ * by the rep, for {@code rep_response_degraded} ({@link RepAlertProcessor}).
  */
-public final class SlaAlertProcessor implements Processor<String, CrmEvent, String, Alert> {
+public final class SlaAlertProcessor implements Processor<String, CrmEvent, String, Object> {
     public static final String BREACHED = "lead_response_sla_breached";
     public static final String ESCALATED = "lead_response_sla_escalated";
     public static final String DEGRADED = "rep_response_degraded";
@@ -43,12 +43,11 @@ public final class SlaAlertProcessor implements Processor<String, CrmEvent, Stri
     private final EngineSettings settings;
     private final AlertSettings alerting;
     private final AlertCounters counters;
-    private ProcessorContext<String, Alert> context;
+    private ProcessorContext<String, Object> context;
     /** every lead's waiting state; looked up by every lead event, so held in memory and written back before commits */
     private WriteBehindStore<byte[]> leads;
     private KeyValueStore<String, byte[]> deadlines;
     private KeyValueStore<String, byte[]> alerts;
-    private RepResponseWindow reps;
 
     public SlaAlertProcessor(EngineSettings settings, AlertSettings alerting, AlertCounters counters) {
         this.settings = settings;
@@ -57,12 +56,11 @@ public final class SlaAlertProcessor implements Processor<String, CrmEvent, Stri
     }
 
     @Override
-    public void init(ProcessorContext<String, Alert> context) {
+    public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         leads = WriteBehindStore.unwrap(context.getStateStore(LEADS_STORE));
         deadlines = context.getStateStore(DEADLINES_STORE);
         alerts = context.getStateStore(ALERTS_STORE);
-        reps = new RepResponseWindow(context.getStateStore(REPS_STORE), alerting.repWindowLeads());
         context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, this::fireDue);
     }
 
@@ -170,35 +168,13 @@ public final class SlaAlertProcessor implements Processor<String, CrmEvent, Stri
         }
     }
 
-    /** Feeds a first response of a recent lead into its rep's window, firing or resolving the rep alert. */
+    /** Sends a first response of a recent lead to its rep's window ({@link RepAlertProcessor}). */
     private void trackResponse(WaitingLead lead) {
         if (lead.repId() == null || !recent(lead)) {
             return;
         }
-        RepResponseWindow.Change change = reps.add(lead.repId(), lead.contactedAt() - lead.createdAt(), alerting.repP90Threshold().toMillis());
-        if (change == RepResponseWindow.Change.NONE) {
-            return;
-        }
-        String id = DEGRADED + "|" + lead.repId();
-        long now = context.currentSystemTimeMs();
-        byte[] previous = alerts.get(id);
-        Alert alert;
-        if (change == RepResponseWindow.Change.DEGRADED) {
-            alert = new Alert(id, DEGRADED, "open", lead.leadId(), lead.repId(), lead.teamId(), lead.source(), lead.segment(),
-                    null, null, Instant.ofEpochMilli(now), null, reps.p90Millis(lead.repId()) / 1000.0,
-                    "p90 response over the last " + alerting.repWindowLeads() + " leads is above " + alerting.repP90Threshold());
-            counters.fired(DEGRADED, 0);
-        } else {
-            if (previous == null) {
-                return;
-            }
-            alert = AlertCodec.decode(previous);
-            alert.setStatus("resolved");
-            alert.setResolvedAt(Instant.ofEpochMilli(now));
-            alert.setWaitSeconds(reps.p90Millis(lead.repId()) / 1000.0);
-            counters.resolved(DEGRADED);
-        }
-        emit(alert);
+        context.forward(new Record<>(lead.repId(), new RepResponse(lead.repId(), lead.leadId(), lead.teamId(), lead.source(), lead.segment(),
+                lead.contactedAt() - lead.createdAt()), context.currentSystemTimeMs()));
     }
 
     private void emit(Alert alert) {

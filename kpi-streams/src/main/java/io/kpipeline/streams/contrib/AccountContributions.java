@@ -33,8 +33,8 @@ public final class AccountContributions {
         }
         DimKeys keys = first.keys();
         out.add(Contribution.count(Measure.NEW_CUSTOMERS, first.closedAt(), keys));
-        if (first.lead() != null) {
-            out.add(Contribution.count(Measure.CUSTOMERS_FROM_LEADS, first.lead().createdAt(), first.lead().keys()));
+        if (first.leadKeys() != null) {
+            out.add(Contribution.count(Measure.CUSTOMERS_FROM_LEADS, first.leadCreatedAt(), first.leadKeys()));
         }
         for (AccountState.Spell spell : account.spells()) {
             out.add(new Contribution(Measure.CUSTOMERS_NET, "", spell.start(), keys, 1, null, -1));

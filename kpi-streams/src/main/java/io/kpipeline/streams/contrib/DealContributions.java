@@ -5,7 +5,7 @@ import io.kpipeline.streams.aggregate.Measure;
 import io.kpipeline.streams.entity.DealKeys;
 import io.kpipeline.streams.entity.DealState;
 import io.kpipeline.streams.entity.DimKeys;
-import io.kpipeline.streams.entity.LeadState;
+import io.kpipeline.streams.facts.LeadFacts;
 import io.kpipeline.streams.entity.Touch;
 
 import java.math.BigDecimal;
@@ -18,7 +18,7 @@ import java.util.List;
 /**
  * The contributions of a deal: created, won or lost at its close, its stage visits, its open pipeline, and the
  * touchpoints logged on the deal alone. Its keys are its own latest fields, each one it lacks taken from its
- * source lead; its source is always its lead's.
+ * source lead; its source is always its lead's. {@code lead}: what its source lead told it (null: none exists).
  */
 public final class DealContributions {
     private static final BigDecimal TWELVE = BigDecimal.valueOf(12);
@@ -26,12 +26,12 @@ public final class DealContributions {
     private DealContributions() {
     }
 
-    public static List<Contribution> of(DealState deal, LeadState lead) {
+    public static List<Contribution> of(DealState deal, LeadFacts lead) {
         List<Contribution> out = new ArrayList<>();
         if (deal == null) {
             return out;
         }
-        DimKeys keys = DealKeys.of(deal, lead);
+        DimKeys keys = DealKeys.of(deal, lead == null ? null : lead.keys());
         out.add(Contribution.count(Measure.DEALS_CREATED, deal.createdAt(), keys));
         if (deal.isWon()) {
             Instant at = deal.closedAt();
@@ -50,8 +50,9 @@ public final class DealContributions {
             out.add(Contribution.count(Measure.DEALS_LOST, deal.closedAt(), keys));
         }
         if (!deal.isOpen()) {
-            List<Touch> all = Touch.union(deal.touches(), lead == null ? List.of() : lead.touches());
-            long calls = all.stream().filter(t -> t.channel().equals("CALL")).count();
+            // each touchpoint on the deal or its source lead once; the lead counts its calls the deal lacks
+            long calls = deal.touches().stream().filter(t -> t.channel().equals("CALL")).count()
+                    + (lead == null ? 0 : lead.callsNotOnDeal());
             out.add(new Contribution(Measure.CALLS_CLOSED, "", deal.closedAt(), keys, 1, BigDecimal.valueOf(calls), -1));
         } else {
             out.add(new Contribution(Measure.PIPELINE_OPEN, deal.stage(), null, keys, 1, deal.amount(), -1));

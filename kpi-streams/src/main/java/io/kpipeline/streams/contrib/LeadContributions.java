@@ -3,7 +3,7 @@ package io.kpipeline.streams.contrib;
 import io.kpipeline.avro.TouchpointOutcome;
 import io.kpipeline.streams.aggregate.Measure;
 import io.kpipeline.streams.config.EngineSettings;
-import io.kpipeline.streams.entity.DealState;
+import io.kpipeline.streams.facts.DealFacts;
 import io.kpipeline.streams.entity.DimKeys;
 import io.kpipeline.streams.entity.LeadState;
 import io.kpipeline.streams.entity.Touch;
@@ -16,14 +16,14 @@ import java.util.Map;
 
 /**
  * The contributions of a lead: its funnel counts at its creation, its SQL at qualification, its first meeting,
- * and the touchpoints logged on it. {@code deals} are the deals it is the source lead of (for the won-SQL
+ * and the touchpoints logged on it. {@code deals} are what its deals told it, in deal id order (the deals it is the source lead of (for the won-SQL
  * cohort, the product of its opportunity and the touchpoints up to its first meeting).
  */
 public final class LeadContributions {
     private LeadContributions() {
     }
 
-    public static List<Contribution> of(LeadState lead, List<DealState> deals, EngineSettings settings) {
+    public static List<Contribution> of(LeadState lead, List<DealFacts> deals, EngineSettings settings) {
         List<Contribution> out = new ArrayList<>();
         if (lead == null) {
             return out;
@@ -43,16 +43,16 @@ public final class LeadContributions {
         if (!lead.convertedDeals().isEmpty()) {
             out.add(Contribution.count(Measure.LEAD_CONVERTED, lead.createdAt(), keys));
         }
-        Map<String, DealState> dealsById = new java.util.HashMap<>();
+        Map<String, DealFacts> dealsById = new java.util.HashMap<>();
         String product = null;
         boolean won = false;
         List<Touch> dealTouches = new ArrayList<>();
-        for (DealState d : deals) {
+        for (DealFacts d : deals) {
             dealsById.put(d.dealId(), d);
             if (product == null) {
-                product = d.ownKeys().product();
+                product = d.product();
             }
-            won |= d.isWon();
+            won |= d.won();
             dealTouches.addAll(d.touches());
         }
         if (lead.sqlAt() != null) {
@@ -64,8 +64,8 @@ public final class LeadContributions {
         }
         firstMeeting(Touch.union(lead.touches(), dealTouches), keys, out);
         for (Touch t : lead.touches()) {
-            DealState deal = t.dealId() == null ? null : dealsById.get(t.dealId());
-            TouchContributions.add(t, keys.withRep(t.repId()).withProduct(deal == null ? null : deal.ownKeys().product()), out);
+            DealFacts deal = t.dealId() == null ? null : dealsById.get(t.dealId());
+            TouchContributions.add(t, keys.withRep(t.repId()).withProduct(deal == null ? null : deal.product()), out);
         }
         return out;
     }

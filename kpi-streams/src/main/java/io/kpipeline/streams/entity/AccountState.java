@@ -15,8 +15,8 @@ import java.util.List;
  */
 public record AccountState(String accountId, List<Win> wins, List<Instant> churns) {
 
-    /** A won deal of the account, with the keys it counts under and its source lead (may be null). */
-    public record Win(String dealId, Instant closedAt, BigDecimal amount, DimKeys keys, LeadState lead) {
+    /** A won deal of the account, with the keys it counts under and its source lead's creation and keys (null: none). */
+    public record Win(String dealId, Instant closedAt, BigDecimal amount, DimKeys keys, Instant leadCreatedAt, DimKeys leadKeys) {
     }
 
     /** One period of being a customer; {@code end} is null while it lasts. */

@@ -8,9 +8,10 @@ public final class DealKeys {
     private DealKeys() {
     }
 
-    public static DimKeys of(DealState deal, LeadState lead) {
+    /** {@code leadKeys}: the source lead's, null when it has none. */
+    public static DimKeys of(DealState deal, DimKeys leadKeys) {
         DimKeys own = deal.ownKeys();
-        DimKeys l = lead == null ? DimKeys.NONE : lead.keys();
+        DimKeys l = leadKeys == null ? DimKeys.NONE : leadKeys;
         return new DimKeys(or(own.team(), l.team()), or(own.rep(), l.rep()), or(own.region(), l.region()),
                 own.product(), l.source(), or(own.segment(), l.segment()));
     }

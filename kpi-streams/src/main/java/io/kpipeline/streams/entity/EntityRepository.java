@@ -1,10 +1,6 @@
 package io.kpipeline.streams.entity;
 
 import io.kpipeline.avro.CrmEvent;
-import io.kpipeline.avro.DealCreated;
-import io.kpipeline.avro.LeadConverted;
-import io.kpipeline.streams.codec.ByteReader;
-import io.kpipeline.streams.codec.ByteWriter;
 import io.kpipeline.streams.config.EngineSettings;
 import io.kpipeline.streams.event.EventCodec;
 import io.kpipeline.streams.event.EventOrder;
@@ -16,23 +12,23 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 
 /**
- * The stored event sets of all entities, the contributions each made last, and the links between them (a lead's
- * deals, a deal's leads), with the decoded event sets and folded states cached for the duration of one input event.
+ * The stored event sets of this task's entities, the contributions each made last, and the facts each received from
+ * and sent to other entities, with the decoded event sets and folded states cached for the duration of one input.
  */
 public final class EntityRepository {
     private final WriteBehindStore<EntityRecord> records;
-    private final WriteBehindStore<byte[]> links;
+    private final WriteBehindStore<EntityFacts> facts;
+    private static final EntityFacts EMPTY = new EntityFacts();
     private final EngineSettings settings;
     private final Map<String, Object> memo = new HashMap<>();
     /** decoded event sets, in contract order: the append's duplicate check and the folds after it share one decoding */
     private final Map<String, List<CrmEvent>> decoded = new HashMap<>();
 
-    public EntityRepository(WriteBehindStore<EntityRecord> records, WriteBehindStore<byte[]> links, EngineSettings settings) {
+    public EntityRepository(WriteBehindStore<EntityRecord> records, WriteBehindStore<EntityFacts> facts, EngineSettings settings) {
         this.records = records;
-        this.links = links;
+        this.facts = facts;
         this.settings = settings;
     }
 
@@ -53,7 +49,7 @@ public final class EntityRepository {
     }
 
     /**
-     * Adds an event to its entity's set and records the links it names; false when the set already holds an
+     * Adds an event to its entity's set; false when the set already holds an
      * event with its id (a duplicate delivery, which changes nothing).
      */
     public boolean append(String entity, CrmEvent event) {
@@ -78,24 +74,6 @@ public final class EntityRepository {
         appended.sort(EventOrder.ORDER);
         decoded.put(entity, appended);
         memo.remove(entity);
-        Object p = event.getPayload();
-        if (p instanceof DealCreated d) {
-            if (d.getLeadId() != null) {
-                link("lead-deals:" + d.getLeadId(), d.getDealId());
-                link("deal-leads:" + d.getDealId(), d.getLeadId());
-            }
-            if (d.getAccountId() != null) {
-                link("account-deals:" + d.getAccountId(), d.getDealId());
-                link("deal-accounts:" + d.getDealId(), d.getAccountId());
-            }
-        } else if (p instanceof LeadConverted c) {
-            link("lead-deals:" + c.getLeadId(), c.getDealId());
-            link("deal-leads:" + c.getDealId(), c.getLeadId());
-            if (c.getAccountId() != null) {
-                link("account-deals:" + c.getAccountId(), c.getDealId());
-                link("deal-accounts:" + c.getDealId(), c.getAccountId());
-            }
-        }
         return true;
     }
 
@@ -121,61 +99,28 @@ public final class EntityRepository {
         return (DealState) ((Optional<?>) o).orElse(null);
     }
 
-    /** The deals whose source lead is (or was converted from) {@code leadId}, that exist. */
-    public List<DealState> dealsOf(String leadId) {
-        List<DealState> out = new ArrayList<>();
-        for (String dealId : linked("lead-deals:" + leadId)) {
-            DealState d = deal(dealId);
-            if (d != null) {
-                out.add(d);
-            }
-        }
-        return out;
+    /** What the entity knows of others and told others (empty when nothing). */
+    public EntityFacts facts(String entity) {
+        EntityFacts f = facts.value(entity);
+        return f == null ? EMPTY : f;
     }
 
-    /** A deal's source lead: {@code DealCreated.leadId}, else the lead converted into it. */
-    public String sourceLeadId(DealState deal) {
-        if (deal.leadId() != null) {
-            return deal.leadId();
-        }
-        TreeSet<String> leads = linked("deal-leads:" + deal.dealId());
-        return leads.isEmpty() ? null : leads.first();
+    /** Records the latest facts from {@code source} (null: it has none for the entity any more). */
+    public void received(String entity, String source, byte[] bytes) {
+        putOrRemove(facts.update(entity, EntityFacts::new).received, source, bytes);
+        memo.remove(entity);
     }
 
-    /** A deal's account: its own {@code accountId}, else the one its source lead was converted into. */
-    public String accountOf(DealState deal) {
-        if (deal.accountId() != null) {
-            return deal.accountId();
-        }
-        String leadId = sourceLeadId(deal);
-        LeadState lead = leadId == null ? null : lead(leadId);
-        return lead == null ? null : lead.convertedAccount();
+    /** Records the facts last sent to {@code reader} (null: none). */
+    public void sent(String entity, String reader, byte[] bytes) {
+        putOrRemove(facts.update(entity, EntityFacts::new).sent, reader, bytes);
     }
 
-    /** An account folded with its won deals (those whose account it is now). */
-    public AccountState account(String accountId) {
-        List<AccountState.Win> wins = new ArrayList<>();
-        for (String dealId : linked("account-deals:" + accountId)) {
-            DealState d = deal(dealId);
-            if (d == null || !d.isWon() || !accountId.equals(accountOf(d))) {
-                continue;
-            }
-            String leadId = sourceLeadId(d);
-            LeadState lead = leadId == null ? null : lead(leadId);
-            wins.add(new AccountState.Win(d.dealId(), d.closedAt(), d.amount(), DealKeys.of(d, lead), lead));
-        }
-        return AccountState.fold(accountId, events("account:" + accountId), wins);
-    }
-
-    public TreeSet<String> linked(String linkKey) {
-        byte[] bytes = links.value(linkKey);
-        return bytes == null ? new TreeSet<>() : new ByteReader(bytes).readStrings(new TreeSet<>());
-    }
-
-    private void link(String linkKey, String id) {
-        TreeSet<String> set = linked(linkKey);
-        if (set.add(id)) {
-            links.set(linkKey, new ByteWriter().writeStrings(set).toByteArray());
+    private static void putOrRemove(Map<String, byte[]> map, String key, byte[] bytes) {
+        if (bytes == null) {
+            map.remove(key);
+        } else {
+            map.put(key, bytes);
         }
     }
 }

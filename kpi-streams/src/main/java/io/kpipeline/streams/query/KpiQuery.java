@@ -106,6 +106,14 @@ public final class KpiQuery {
 
     /** {@code GET /api/kpis/{id}/ranking}. */
     public ObjectNode ranking(String id, String dimension, String grain, String period, String limitText) {
+        return ranking(id, dimension, grain, period, limitText, true);
+    }
+
+    /**
+     * As {@link #ranking(String, String, String, String, String)}; {@code read} false checks the request and answers
+     * no entries (an instance holding no share of the aggregates, which gathers the others').
+     */
+    public ObjectNode ranking(String id, String dimension, String grain, String period, String limitText, boolean read) {
         KpiDefinition k = kpi(id);
         Dimension d = dimension(k, dimension == null ? (k.dimensions().contains(Dimension.REP) ? "rep" : k.dimensions().get(0).id()) : dimension);
         Grain g = grain(k, grain);
@@ -120,7 +128,7 @@ public final class KpiQuery {
             throw new QueryException(400, "limit: must be between 1 and 10000, got " + limitText);
         }
         Set<String> keys = new TreeSet<>();
-        for (Measure m : k.measures()) {
+        for (Measure m : read ? k.measures() : List.<Measure>of()) {
             keys.addAll(reader.keys(m, d, g, p));
             if (k.lookback() > 0) {
                 keys.addAll(reader.keys(m, d, g, g.plus(p, -k.lookback())));
@@ -136,10 +144,31 @@ public final class KpiQuery {
                 entries.add(entry);
             }
         }
-        Comparator<ObjectNode> byValue = Comparator.comparingDouble(KpiDefinition::value);
-        entries.sort((k.higherIsBetter() ? byValue.reversed() : byValue).thenComparing(e -> e.get("key").asText()));
+        entries.sort(rankingOrder(k));
         ObjectNode out = JSON.objectNode();
         out.put("kpi", k.id()).put("dimension", d.id()).put("grain", g.id()).put("period", g.format(p));
+        ArrayNode arr = out.putArray("entries");
+        entries.stream().limit(limit).forEach(arr::add);
+        return out;
+    }
+
+    /** Best first, as the KPI's {@code better} says; ties by key. */
+    private static Comparator<ObjectNode> rankingOrder(KpiDefinition k) {
+        Comparator<ObjectNode> byValue = Comparator.comparingDouble(KpiDefinition::value);
+        return (k.higherIsBetter() ? byValue.reversed() : byValue).thenComparing(e -> e.get("key").asText());
+    }
+
+    /**
+     * One ranking from the rankings of disjoint shares of the keys (each instance's), each already cut to the
+     * limit: the best {@code limit} of all are among the best {@code limit} of each share.
+     */
+    public static ObjectNode mergeRankings(ObjectNode local, List<? extends com.fasterxml.jackson.databind.JsonNode> others, int limit) {
+        KpiDefinition k = kpi(local.get("kpi").asText());
+        List<ObjectNode> entries = new ArrayList<>();
+        local.get("entries").forEach(e -> entries.add((ObjectNode) e));
+        others.forEach(o -> o.get("entries").forEach(e -> entries.add((ObjectNode) e)));
+        entries.sort(rankingOrder(k));
+        ObjectNode out = local.deepCopy();
         ArrayNode arr = out.putArray("entries");
         entries.stream().limit(limit).forEach(arr::add);
         return out;

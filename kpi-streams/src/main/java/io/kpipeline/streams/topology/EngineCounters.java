@@ -10,10 +10,18 @@ public final class EngineCounters {
     private final LongAdder applied = new LongAdder();
     private final LongAdder duplicates = new LongAdder();
     private final LongAdder published = new LongAdder();
-    private volatile long awaitingPublication;
+    private final LongAdder deltasSent = new LongAdder();
+    private final LongAdder deltaBytes = new LongAdder();
+    private final LongAdder deltaFlushes = new LongAdder();
+    private final LongAdder eventsFlushed = new LongAdder();
+    private final LongAdder factsSent = new LongAdder();
+    private final LongAdder factBytes = new LongAdder();
+    private final LongAdder deltasApplied = new LongAdder();
+    /** per publisher (one per aggregate task) */
+    private final Map<Object, Long> awaitingPublication = new ConcurrentHashMap<>();
     private volatile java.util.function.LongConsumer lagListener = ms -> { };
     private volatile java.util.function.LongConsumer freshnessListener;
-    /** Append times of events applied since the last commit (touched by the stream thread only). */
+    /** Append times of changes applied since the last commit (by any stream thread: guarded by this). */
     private long[] pendingAppends = new long[1024];
     private int pending;
 
@@ -25,6 +33,61 @@ public final class EngineCounters {
         applied.increment();
     }
 
+    /**
+     * One entity task's pre-commit flush: {@code records} kpi-deltas records of {@code bytes} in all, for the
+     * {@code events} input records taken since its previous flush.
+     */
+    void flushed(int records, long bytes, long events) {
+        deltasSent.add(records);
+        deltaBytes.add(bytes);
+        deltaFlushes.increment();
+        eventsFlushed.add(events);
+    }
+
+    void factsSent(int bytes) {
+        factsSent.increment();
+        factBytes.add(bytes);
+    }
+
+    /** Events (applied, duplicate or refused) whose changes have left their entity task. */
+    public long eventsFlushed() {
+        return eventsFlushed.sum();
+    }
+
+    public long deltaBytes() {
+        return deltaBytes.sum();
+    }
+
+    /** Pre-commit flushes of entity tasks (each sends one kpi-deltas record per changed dimension key). */
+    public long deltaFlushes() {
+        return deltaFlushes.sum();
+    }
+
+    public long factsSent() {
+        return factsSent.sum();
+    }
+
+    public long factBytes() {
+        return factBytes.sum();
+    }
+
+    /** {@code n} kpi-deltas records flushed into the aggregates by an aggregate task (visible to queries from then). */
+    void deltasApplied(int n) {
+        deltasApplied.add(n);
+    }
+
+    /**
+     * kpi-deltas records sent by this instance's entity tasks; summed over all instances and equal to the sum of
+     * {@link #deltasApplied()}, every change taken so far is visible to queries.
+     */
+    public long deltasSent() {
+        return deltasSent.sum();
+    }
+
+    public long deltasApplied() {
+        return deltasApplied.sum();
+    }
+
     public void duplicate() {
         duplicates.increment();
     }
@@ -33,8 +96,13 @@ public final class EngineCounters {
         published.add(n);
     }
 
-    void awaitingPublication(long series) {
-        awaitingPublication = series;
+    /** A publisher whose task closed (moved to another thread or instance) waits for nothing here any more. */
+    void forget(Object publisher) {
+        awaitingPublication.remove(publisher);
+    }
+
+    void awaitingPublication(Object publisher, long series) {
+        awaitingPublication.put(publisher, series);
     }
 
     /** Receives, per applied event, the milliseconds from its append to Kafka to its application. */
@@ -51,7 +119,7 @@ public final class EngineCounters {
         this.freshnessListener = listener;
     }
 
-    void applied(long appendedAt) {
+    synchronized void applied(long appendedAt) {
         if (freshnessListener == null) {
             return;
         }
@@ -61,7 +129,7 @@ public final class EngineCounters {
         pendingAppends[pending++] = appendedAt;
     }
 
-    void committed(long now) {
+    synchronized void committed(long now) {
         java.util.function.LongConsumer listener = freshnessListener;
         if (listener != null) {
             for (int i = 0; i < pending; i++) {
@@ -89,7 +157,7 @@ public final class EngineCounters {
 
     /** Changed series whose KPI points are not yet on kpi-updates, as of the publisher's last run. */
     public long awaitingPublication() {
-        return awaitingPublication;
+        return awaitingPublication.values().stream().mapToLong(Long::longValue).sum();
     }
 
     public long rejectedTotal() {

@@ -4,6 +4,8 @@ import io.kpipeline.avro.Alert;
 import io.kpipeline.avro.CrmEvent;
 import io.kpipeline.streams.alerts.AlertCounters;
 import io.kpipeline.streams.alerts.AlertSettings;
+import io.kpipeline.streams.alerts.RepAlertProcessor;
+import io.kpipeline.streams.alerts.RepResponse;
 import io.kpipeline.streams.alerts.SlaAlertProcessor;
 import io.kpipeline.avro.DeadLetter;
 import io.kpipeline.avro.KpiPoint;
@@ -14,7 +16,9 @@ import io.kpipeline.schemas.serde.AvroSerdes;
 import io.kpipeline.streams.config.EngineSettings;
 import io.kpipeline.streams.event.CrmEventSerde;
 import io.kpipeline.streams.aggregate.AggregateWriter;
+import io.kpipeline.streams.entity.EntityFacts;
 import io.kpipeline.streams.entity.EntityRecord;
+import io.kpipeline.streams.facts.FactsMessage;
 import io.kpipeline.streams.store.WriteBehindStore;
 import io.kpipeline.streams.store.WriteBehindStoreBuilder;
 import org.apache.kafka.common.serialization.Serdes;
@@ -35,16 +39,21 @@ import java.util.Map;
 /**
  * Builds the stream topology:
  * <pre>
- * crm-events ─ decode ─┬─ invalid ─────────────────────────────────────────► crm-events-dlq
- *                      └─ valid ─ key by entity ─ [entity-events repartition, 1 partition, when crm-events has more]
- *                                  ─ kpi-engine (entity stores, contributions, aggregates) ─┬► kpi-updates
- *                                                                                           └► crm-events-dlq (too late, no rate)
- *                                  ─ sla-alerts (deadlines, wall-clock punctuator) ─► kpi-alerts
+ * crm-events ─ decode ─┬─ invalid ──────────────────────────────────────────────────────────► crm-events-dlq
+ *                      └─ valid ─ key by entity ─ [entity-events repartition, when crm-events has several partitions]
+ *      ┌───────────────────────────────────────────────┘
+ *      ├─ sla-alerts (lead deadlines, wall-clock punctuator) ─────────────────────────────────► kpi-alerts
+ *      │    └─ first responses, keyed by rep ─ [rep-responses repartition] ─ rep-alerts (rolling window) ─► kpi-alerts
+ *      └─ kpi-entities (entity stage: events, folded state, contributions) ◄── kpi-entity-facts ◄┐
+ *           ├─ facts for linked entities, keyed by the reader ─────────────────────────────────┘
+ *           ├─ too late, no rate ──────────────────────────────────────────────────────────────► crm-events-dlq
+ *           └─ contribution deltas, summed per commit ─ [kpi-deltas repartition, by dimension|key]
+ *                ─ kpi-aggregates (aggregate stage: calendar parts, queries, publisher) ────────► kpi-updates
  * </pre>
- * The engine runs as one task: cross-entity facts (a deal's source lead, a lead's won deal) are then plain store
- * reads, which keeps corrections exact whichever side changes. Queries read its {@code kpi-aggregates} store.
- * When {@code crm-events} has one partition (the default) its one task is the engine's, and the repartition, a
- * second trip of every event through the broker and a second commit before it is applied, is left out.
+ * Each stage runs as one task per partition. An entity reads only its own events and the latest facts its linked
+ * entities sent it, so its contributions do not depend on which task holds it; every KPI of one dimension key lives
+ * in one aggregate task, so a point query has one owner. When {@code crm-events} has one partition the entity
+ * events' repartition (a second trip of every event through the broker) is left out.
  */
 public final class KpiTopology {
     private KpiTopology() {
@@ -55,11 +64,15 @@ public final class KpiTopology {
         return build(topics, registry, settings, counters, publishInterval, AlertSettings.defaults(), new AlertCounters(), eventPartitions);
     }
 
-    /** The topology for a {@code crm-events} topic of {@code eventPartitions} partitions. */
+    /**
+     * The topology for a {@code crm-events} topic of {@code eventPartitions} partitions; both stages and the facts
+     * topic have as many.
+     */
     public static Topology build(TopicNames topics, SchemaRegistryClient registry, EngineSettings settings,
                                  EngineCounters counters, Duration publishInterval, AlertSettings alerting, AlertCounters alertCounters,
                                  int eventPartitions) {
         StreamsBuilder builder = new StreamsBuilder();
+        StreamClock clock = new StreamClock();
         for (StoreBuilder<?> store : storeBuilders()) {
             builder.addStateStore(store);
         }
@@ -84,22 +97,62 @@ public final class KpiTopology {
         KStream<String, CrmEvent> byEntity = decoded.get("decoded-valid")
                 .map((k, v) -> KeyValue.pair(EntityKey.of((CrmEvent) v), (CrmEvent) v), Named.as("key-by-entity"));
         KStream<String, CrmEvent> entityEvents = eventPartitions == 1 ? byEntity
-                : byEntity.repartition(Repartitioned.with(Serdes.String(), new CrmEventSerde()).withName("entity-events").withNumberOfPartitions(1));
-        entityEvents.process(() -> new SlaAlertProcessor(settings, alerting, alertCounters), Named.as("sla-alerts"),
-                        SlaAlertProcessor.LEADS_STORE, SlaAlertProcessor.DEADLINES_STORE, SlaAlertProcessor.ALERTS_STORE, SlaAlertProcessor.REPS_STORE)
-                .to(topics.alerts(), Produced.with(Serdes.String(), AvroSerdes.value(registry, Alert.class)).withName("kpi-alerts-sink"));
-        KStream<String, Object> engineOut = entityEvents
-                .process(() -> new KpiEngineProcessor(settings, counters, publishInterval), Named.as("kpi-engine"),
-                        Stores.ENTITIES, Stores.ENTITY_LINKS, Stores.AGGREGATES,
-                        Stores.MARKS, Stores.META);
-        Map<String, KStream<String, Object>> out = engineOut.split(Named.as("engine-"))
-                .branch((k, v) -> v instanceof KpiPoint, Branched.as("points"))
+                : byEntity.repartition(Repartitioned.with(Serdes.String(), new CrmEventSerde()).withName("entity-events")
+                .withNumberOfPartitions(eventPartitions));
+        var alertSerde = AvroSerdes.value(registry, Alert.class);
+        Map<String, KStream<String, Object>> sla = entityEvents
+                .process(() -> new SlaAlertProcessor(settings, alerting, alertCounters), Named.as("sla-alerts"),
+                        SlaAlertProcessor.LEADS_STORE, SlaAlertProcessor.DEADLINES_STORE, SlaAlertProcessor.ALERTS_STORE)
+                .split(Named.as("sla-out-"))
+                .branch((k, v) -> v instanceof Alert, Branched.as("alerts"))
+                .defaultBranch(Branched.as("responses"));
+        sla.get("sla-out-alerts").mapValues(v -> (Alert) v, Named.as("as-alert"))
+                .to(topics.alerts(), Produced.with(Serdes.String(), alertSerde).withName("kpi-alerts-sink"));
+        sla.get("sla-out-responses").mapValues(v -> ((RepResponse) v).toBytes(), Named.as("encode-rep-responses"))
+                .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName("rep-responses").withNumberOfPartitions(eventPartitions))
+                .mapValues(RepResponse::fromBytes, Named.as("decode-rep-responses"))
+                .process(() -> new RepAlertProcessor(alerting, alertCounters), Named.as("rep-alerts"),
+                        SlaAlertProcessor.REPS_STORE, RepAlertProcessor.REP_ALERTS_STORE)
+                .to(topics.alerts(), Produced.with(Serdes.String(), alertSerde).withName("rep-alerts-sink"));
+
+        KStream<String, Object> facts = builder
+                .stream(topics.entityFacts(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("entity-facts-source"))
+                .mapValues(FactsMessage::fromBytes, Named.as("decode-facts"));
+        KStream<String, Object> entityOut = entityEvents
+                .mapValues(v -> (Object) v, Named.as("as-entity-input"))
+                .merge(facts, Named.as("events-and-facts"))
+                .process(() -> new EntityStageProcessor(settings, counters, clock), Named.as("kpi-entities"),
+                        Stores.ENTITIES, Stores.ENTITY_FACTS, Stores.META);
+        Map<String, KStream<String, Object>> out = entityOut.split(Named.as("entities-"))
+                .branch((k, v) -> v instanceof FactsMessage, Branched.as("facts"))
+                .branch((k, v) -> v instanceof Deltas, Branched.as("deltas"))
                 .defaultBranch(Branched.as("rejected"));
-        out.get("engine-points").mapValues(v -> (KpiPoint) v, Named.as("as-point"))
-                .to(topics.kpiUpdates(), Produced.with(Serdes.String(), pointSerde).withName("kpi-updates-sink"));
-        out.get("engine-rejected").mapValues(v -> (DeadLetter) v, Named.as("as-engine-dead-letter"))
+        out.get("entities-facts").mapValues(v -> ((FactsMessage) v).toBytes(), Named.as("encode-facts"))
+                .to(topics.entityFacts(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("entity-facts-sink"));
+        out.get("entities-rejected").mapValues(v -> (DeadLetter) v, Named.as("as-engine-dead-letter"))
                 .to(topics.deadLetters(), Produced.with(Serdes.String(), deadLetterSerde).withName("engine-dead-letters-sink"));
+        out.get("entities-deltas").mapValues(v -> ((Deltas) v).bytes(), Named.as("encode-deltas"))
+                .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName("kpi-deltas").withNumberOfPartitions(eventPartitions))
+                .process(() -> new AggregateStageProcessor(settings, counters, publishInterval), Named.as("kpi-aggregates"),
+                        Stores.AGGREGATES, Stores.MARKS)
+                .mapValues(v -> (KpiPoint) v, Named.as("as-point"))
+                .to(topics.kpiUpdates(), Produced.with(Serdes.String(), pointSerde).withName("kpi-updates-sink"));
         return builder.build();
+    }
+
+    /** The topic the aggregate stage reads, under an application id: one task per partition. */
+    public static String aggregateInput(String applicationId) {
+        return applicationId + "-kpi-deltas-repartition";
+    }
+
+    /** The topic the rep alerts read the first responses of their reps' leads from, under an application id. */
+    public static String repInput(String applicationId) {
+        return applicationId + "-rep-responses-repartition";
+    }
+
+    /** The topic the entity stage (and the alerts) read its events from, under an application id. */
+    public static String entityInput(String applicationId, int eventPartitions) {
+        return eventPartitions == 1 ? TopicNames.DEFAULT.events() : applicationId + "-entity-events-repartition";
     }
 
     static java.util.List<StoreBuilder<?>> storeBuilders() {
@@ -110,9 +163,9 @@ public final class KpiTopology {
                 kv(Stores.META, s, l),
                 new WriteBehindStoreBuilder<>(SlaAlertProcessor.LEADS_STORE, WriteBehindStore.BYTES, 500_000),
                 kv(SlaAlertProcessor.DEADLINES_STORE, s, b),
-                kv(SlaAlertProcessor.ALERTS_STORE, s, b), kv(SlaAlertProcessor.REPS_STORE, s, b),
+                kv(SlaAlertProcessor.ALERTS_STORE, s, b), kv(SlaAlertProcessor.REPS_STORE, s, b), kv(RepAlertProcessor.REP_ALERTS_STORE, s, b),
                 new WriteBehindStoreBuilder<>(Stores.ENTITIES, EntityRecord.CODEC, 500_000),
-                new WriteBehindStoreBuilder<>(Stores.ENTITY_LINKS, WriteBehindStore.BYTES, 500_000),
+                new WriteBehindStoreBuilder<>(Stores.ENTITY_FACTS, EntityFacts.CODEC, 500_000),
                 new WriteBehindStoreBuilder<>(Stores.AGGREGATES, AggregateWriter.PARTS, 1_200_000),
                 org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
                         org.apache.kafka.streams.state.Stores.persistentKeyValueStore(Stores.MARKS), s, b).withCachingDisabled());

@@ -7,8 +7,8 @@ public final class Stores {
      * arrival order, and the contributions the entity made last (one {@link io.kpipeline.streams.entity.EntityRecord}).
      */
     public static final String ENTITIES = "entities";
-    /** link key ({@code lead-deals:L}, {@code deal-leads:D}) → the linked entity ids. */
-    public static final String ENTITY_LINKS = "entity-links";
+    /** entity key → the facts it received from linked entities and sent to them (one {@link io.kpipeline.streams.entity.EntityFacts}). */
+    public static final String ENTITY_FACTS = "entity-facts";
     /** series key → aggregate parts (sums and duration histogram); what the query API reads. */
     public static final String AGGREGATES = "kpi-aggregates";
     /** series changed since the last publication to kpi-updates. */

@@ -175,7 +175,7 @@ final class UpdatePublisher {
             roundLimit = -1; // over; the next begins now if it is due
         }
         counters.published(points);
-        counters.awaitingPublication(changed.size());
+        counters.awaitingPublication(this, changed.size());
     }
 
     /**

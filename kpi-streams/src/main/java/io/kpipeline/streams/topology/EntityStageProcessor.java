@@ -7,9 +7,14 @@ import io.kpipeline.schemas.event.EntityKey;
 import io.kpipeline.schemas.event.EventRules;
 import io.kpipeline.schemas.event.InvalidEventException;
 import io.kpipeline.schemas.serde.WireFormat;
-import io.kpipeline.streams.aggregate.AggregateWriter;
-import io.kpipeline.streams.aggregate.ChangedSeries;
+import io.kpipeline.streams.aggregate.Cell;
+import io.kpipeline.streams.aggregate.DeltaBatch;
+import io.kpipeline.streams.aggregate.DeltaBuffer;
 import io.kpipeline.streams.aggregate.Parts;
+import io.kpipeline.streams.entity.AccountState;
+import io.kpipeline.streams.entity.EntityRecord;
+import io.kpipeline.streams.facts.Counterparts;
+import io.kpipeline.streams.facts.FactsMessage;
 import io.kpipeline.streams.store.WriteBehindStore;
 import io.kpipeline.streams.config.EngineSettings;
 import io.kpipeline.streams.contrib.Contribution;
@@ -17,14 +22,11 @@ import io.kpipeline.streams.contrib.ContributionCodec;
 import io.kpipeline.streams.contrib.AccountContributions;
 import io.kpipeline.streams.contrib.DealContributions;
 import io.kpipeline.streams.contrib.PlanContributions;
-import io.kpipeline.streams.entity.LeadState;
 import io.kpipeline.streams.contrib.LeadContributions;
 import io.kpipeline.streams.contrib.SpendContributions;
 import io.kpipeline.streams.entity.DealState;
 import io.kpipeline.streams.entity.EntityRepository;
 import io.kpipeline.streams.event.CrmEventSerde;
-import io.kpipeline.streams.query.StoreSeriesReader;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -42,28 +44,37 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The KPI engine: stores each valid event in its entity's event set (deduplicated by eventId, refused when older
- * than the correction horizon against stream time), refolds the entities whose state the event can change, and
- * applies the difference between their old and new contributions to the aggregates. A wall-clock punctuator
- * publishes the KPI points of changed series to {@code kpi-updates}.
+ * The entity stage, one task per partition of entities: stores each valid event in its entity's event set
+ * (deduplicated by eventId, refused when older than the correction horizon against the task's stream time), refolds
+ * the entity, and sums the difference between its old and new contributions per cell until the next commit, when
+ * the sums go to {@code kpi-deltas}. Facts from linked entities arrive on the facts topic and refresh their reader
+ * the same way; an entity whose facts for a reader change sends them there.
  */
-final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Object> {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KpiEngineProcessor.class);
+final class EntityStageProcessor implements Processor<String, Object, String, Object> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EntityStageProcessor.class);
+    /** cells summed before they are sent between commits anyway: bounds the buffer in a long backlog */
+    private static final int MAX_PENDING_CELLS = 200_000;
     private static final String STREAM_TIME = "stream-time";
     private EngineSettings settings;
     private final EngineCounters counters;
-    private final Duration publishInterval;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, Long> meta;
     private EntityRepository entities;
-    private AggregateWriter aggregates;
-    private UpdatePublisher publisher;
+    private Counterparts counterparts;
+    private DeltaBuffer deltas;
+    private FlushForwarder flushForwarder;
+    /** append time of the oldest event whose changes wait in {@link #deltas}; -1: none */
+    private long oldestPending = -1;
     private CommitPacer pacer;
+    /** input events taken since the last flush */
+    private long taken;
 
-    KpiEngineProcessor(EngineSettings settings, EngineCounters counters, Duration publishInterval) {
+    private final StreamClock clock;
+
+    EntityStageProcessor(EngineSettings settings, EngineCounters counters, StreamClock clock) {
         this.settings = settings;
         this.counters = counters;
-        this.publishInterval = publishInterval;
+        this.clock = clock;
     }
 
     @Override
@@ -71,22 +82,28 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
         this.context = context;
         settings = settings.withFx(settings.fx().withLive(FxRateUpdater.source(context.getStateStore(FxRateUpdater.STORE))));
         meta = context.getStateStore(Stores.META);
-        entities = new EntityRepository(WriteBehindStore.unwrap(context.getStateStore(Stores.ENTITIES)),
-                WriteBehindStore.unwrap(context.getStateStore(Stores.ENTITY_LINKS)), settings);
-        ChangedSeries changed = new ChangedSeries(context.getStateStore(Stores.MARKS));
-        WriteBehindStore<Parts> aggregateStore = WriteBehindStore.unwrap(context.getStateStore(Stores.AGGREGATES));
-        aggregates = new AggregateWriter(aggregateStore, changed, settings.calendar());
-        // the aggregates are flushed just before each commit: from then on queries see the events applied since
-        aggregateStore.afterFlush(() -> counters.committed(context.currentSystemTimeMs()));
-        publisher = new UpdatePublisher(new StoreSeriesReader(aggregateStore), changed, settings.calendar(), counters, publishInterval);
+        Long own = meta.get(STREAM_TIME);
+        if (own != null) {
+            clock.observe(own);
+        }
+        WriteBehindStore<EntityRecord> records = WriteBehindStore.unwrap(context.getStateStore(Stores.ENTITIES));
+        entities = new EntityRepository(records, WriteBehindStore.unwrap(context.getStateStore(Stores.ENTITY_FACTS)), settings);
+        counterparts = new Counterparts(entities);
+        deltas = new DeltaBuffer(settings.calendar());
+        // The summed changes leave with the commit that stores the entities they came from: state, deltas and offsets
+        // are then one transaction, and a crash either keeps all three or replays the events that made them.
+        flushForwarder = new FlushForwarder(context);
+        records.beforeFlush(() -> flushForwarder.run(this::sendDeltas));
+        records.onClear(() -> {
+            deltas.clear();
+            oldestPending = -1;
+            taken = 0;
+        });
         pacer = CommitPacer.maybeStart(context);
-        // The publisher reads what the last commit flushed: marks and the aggregates they mark are flushed together.
-        context.schedule(UpdatePublisher.chunk(publishInterval), PunctuationType.WALL_CLOCK_TIME,
-                now -> publisher.publish(context, now, pacer != null && pacer.inBacklog()));
     }
 
     @Override
-    public void process(Record<String, CrmEvent> record) {
+    public void process(Record<String, Object> record) {
         if (pacer == null) {
             processEvent(record);
             return;
@@ -99,11 +116,16 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
         }
     }
 
-    private void processEvent(Record<String, CrmEvent> record) {
-        CrmEvent event = record.value();
+    private void processEvent(Record<String, Object> record) {
+        if (record.value() instanceof FactsMessage facts) {
+            receive(record.key(), facts, record.timestamp());
+            return;
+        }
+        CrmEvent event = (CrmEvent) record.value();
         if (event == null) {
             return;
         }
+        taken++;
         try {
             checkApplicable(event);
         } catch (InvalidEventException e) {
@@ -122,7 +144,7 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
         }
     }
 
-    private void apply(Record<String, CrmEvent> record, CrmEvent event) {
+    private void apply(Record<String, Object> record, CrmEvent event) {
         String entity = EntityKey.of(event);
         entities.clearCache();
         byte[] framed = EventBodies.framedOf(event);
@@ -132,9 +154,9 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
             counters.duplicate();
             return;
         }
-        for (String affected : affected(entity)) {
-            refresh(affected);
-        }
+        pending(record.timestamp());
+        refresh(entity);
+        tell(entity, record.timestamp());
         counters.countApplied();
         counters.applyLag(context.currentSystemTimeMs() - record.timestamp());
         counters.applied(record.timestamp());
@@ -143,7 +165,7 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
     /** Refuses events older than the correction horizon and amounts with no conversion rate. */
     private void checkApplicable(CrmEvent event) {
         long occurred = event.getOccurredAt().toEpochMilli();
-        Long streamTime = meta.get(STREAM_TIME);
+        Long streamTime = clock.newest();
         if (streamTime != null && occurred < streamTime - settings.correctionHorizon().toMillis()) {
             throw new InvalidEventException("TOO_LATE", "occurredAt " + event.getOccurredAt() + " is older than the correction horizon "
                     + settings.correctionHorizon() + " before stream time " + Instant.ofEpochMilli(streamTime));
@@ -156,39 +178,57 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
             throw new InvalidEventException("NO_FX_RATE", event.getType() + ": no exchange rate from " + currency + " to "
                     + settings.fx().reportingCurrency() + " for " + settings.calendar().day(event.getOccurredAt()));
         }
-        if (streamTime == null || occurred > streamTime) {
+        clock.observe(occurred);
+        Long own = meta.get(STREAM_TIME);
+        if (own == null || occurred > own) {
             meta.put(STREAM_TIME, occurred);
         }
     }
 
-    /** The entity and every entity whose contributions read its state. */
-    private Set<String> affected(String entity) {
-        Set<String> out = new LinkedHashSet<>();
-        out.add(entity);
-        int colon = entity.indexOf(':');
-        String kind = entity.substring(0, colon), id = entity.substring(colon + 1);
-        Set<String> deals = new LinkedHashSet<>();
-        if (kind.equals("lead")) {
-            entities.linked("lead-deals:" + id).forEach(d -> deals.add(d));
-            LeadState lead = entities.lead(id);
-            if (lead != null && lead.convertedAccount() != null) {
-                out.add("account:" + lead.convertedAccount());
-            }
-        } else if (kind.equals("deal")) {
-            deals.add(id);
-            entities.linked("deal-leads:" + id).forEach(l -> out.add("lead:" + l));
-        }
-        for (String dealId : deals) {
-            out.add("deal:" + dealId);
-            // a deal can move between accounts: every account it was ever linked to is refreshed
-            entities.linked("deal-accounts:" + dealId).forEach(a -> out.add("account:" + a));
-            DealState deal = entities.deal(dealId);
-            String account = deal == null ? null : entities.accountOf(deal);
-            if (account != null) {
-                out.add("account:" + account);
+    /** Facts from a linked entity: kept, and the reader refreshed with them. */
+    private void receive(String reader, FactsMessage facts, long timestamp) {
+        entities.clearCache();
+        entities.received(reader, facts.source(), facts.facts());
+        pending(timestamp);
+        refresh(reader);
+        tell(reader, timestamp);
+    }
+
+    /** Sends the entity's facts to each reader for which they changed (null to a reader that no longer is one). */
+    private void tell(String entity, long timestamp) {
+        Map<String, byte[]> now = counterparts.toSend(entity);
+        Map<String, byte[]> before = entities.facts(entity).sent;
+        Set<String> readers = new LinkedHashSet<>(before.keySet());
+        readers.addAll(now.keySet());
+        for (String reader : readers) {
+            byte[] facts = now.get(reader);
+            if (!java.util.Arrays.equals(facts, before.get(reader))) {
+                entities.sent(entity, reader, facts);
+                context.forward(new Record<>(reader, new FactsMessage(entity, facts), timestamp));
+                counters.factsSent(reader.length() + entity.length() + (facts == null ? 0 : facts.length));
             }
         }
-        return out;
+    }
+
+    private void pending(long appendedAt) {
+        if (oldestPending < 0 || appendedAt < oldestPending) {
+            oldestPending = appendedAt;
+        }
+    }
+
+    /** Sends the changes summed since the last commit, one record per dimension key. */
+    private void sendDeltas() {
+        long at = oldestPending < 0 ? context.currentSystemTimeMs() : oldestPending;
+        Map<String, List<Map.Entry<Cell, Parts>>> batches = deltas.drain();
+        long bytes = 0;
+        for (Map.Entry<String, List<Map.Entry<Cell, Parts>>> e : batches.entrySet()) {
+            byte[] batch = DeltaBatch.encode(e.getValue());
+            bytes += batch.length + e.getKey().length();
+            context.forward(new Record<>(e.getKey(), new Deltas(batch), at));
+        }
+        counters.flushed(batches.size(), bytes, taken);
+        taken = 0;
+        oldestPending = -1;
     }
 
     /** Recomputes an entity's contributions and applies the difference from what it contributed before. */
@@ -232,12 +272,15 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
         for (Map.Entry<Contribution, Integer> e : diff.entrySet()) {
             int n = e.getValue();
             for (int i = 0; i < Math.abs(n); i++) {
-                aggregates.add(Integer.signum(n), e.getKey());
+                deltas.add(Integer.signum(n), e.getKey());
                 changed = true;
             }
         }
         if (changed) {
             entities.setContributions(entity, encoded);
+        }
+        if (deltas.size() > MAX_PENDING_CELLS) {
+            sendDeltas();
         }
     }
 
@@ -246,17 +289,13 @@ final class KpiEngineProcessor implements Processor<String, CrmEvent, String, Ob
         String kind = entity.substring(0, colon), id = entity.substring(colon + 1);
         switch (kind) {
             case "lead":
-                return LeadContributions.of(entities.lead(id), entities.dealsOf(id), settings);
+                return LeadContributions.of(entities.lead(id), counterparts.dealsOf(id), settings);
             case "deal": {
                 DealState deal = entities.deal(id);
-                if (deal == null) {
-                    return List.of();
-                }
-                String leadId = entities.sourceLeadId(deal);
-                return DealContributions.of(deal, leadId == null ? null : entities.lead(leadId));
+                return deal == null ? List.of() : DealContributions.of(deal, counterparts.sourceLead(deal));
             }
             case "account":
-                return AccountContributions.of(entities.account(id), settings.calendar());
+                return AccountContributions.of(AccountState.fold(id, entities.events(entity), counterparts.winsOf(id)), settings.calendar());
             case "forecast":
             case "target":
                 return PlanContributions.of(entities.events(entity), settings.fx(), settings.calendar());

@@ -1,0 +1,61 @@
+package io.kpipeline.streams.aggregate;
+
+import io.kpipeline.streams.contrib.Contribution;
+import io.kpipeline.streams.time.BusinessCalendar;
+import io.kpipeline.streams.time.Grain;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The entity stage's side of the aggregates: each contribution added or retracted counts in every dimension it has
+ * a key for, in its day (or the single current period), in its sub-key; the changes are summed per {@link Cell}
+ * until the task's next commit and then sent as one record per {@code dimension|key} (local-global aggregation:
+ * the {@code company} key, which every event touches, gets one record per task per commit, not one per event).
+ */
+public final class DeltaBuffer {
+    private final BusinessCalendar calendar;
+    private final Map<Cell, Parts> pending = new HashMap<>();
+
+    public DeltaBuffer(BusinessCalendar calendar) {
+        this.calendar = calendar;
+    }
+
+    public void add(int sign, Contribution c) {
+        Grain grain = c.at() == null ? Grain.CURRENT : Grain.DAY;
+        int period = c.at() == null ? 0 : calendar.epochDay(c.at());
+        String sub = c.sub().isEmpty() ? "" : SeriesKey.clean(c.sub());
+        for (Dimension dim : Dimension.values()) {
+            String key = c.keys().get(dim);
+            if (key == null || (c.only() != null && c.only() != dim)) {
+                continue;
+            }
+            pending.computeIfAbsent(new Cell(c.measure(), dim, grain, period, SeriesKey.clean(key), sub), x -> new Parts())
+                    .add(sign, c.count(), c.amount(), c.millis());
+        }
+    }
+
+    public int size() {
+        return pending.size();
+    }
+
+    /** The non-zero changes summed since the last drain, grouped by {@code dimension|key}; the buffer is emptied. */
+    public Map<String, List<Map.Entry<Cell, Parts>>> drain() {
+        Map<String, List<Map.Entry<Cell, Parts>>> out = new LinkedHashMap<>();
+        for (Map.Entry<Cell, Parts> e : pending.entrySet()) {
+            if (!e.getValue().isZero()) {
+                out.computeIfAbsent(e.getKey().owner(), k -> new ArrayList<>()).add(e);
+            }
+        }
+        pending.clear();
+        return out;
+    }
+
+    /** Forgets what was not sent (the task's uncommitted work is being discarded). */
+    public void clear() {
+        pending.clear();
+    }
+}

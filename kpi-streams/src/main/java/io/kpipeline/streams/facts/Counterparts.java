@@ -1,0 +1,165 @@
+package io.kpipeline.streams.facts;
+
+import io.kpipeline.avro.CrmEvent;
+import io.kpipeline.avro.DealCreated;
+import io.kpipeline.avro.LeadConverted;
+import io.kpipeline.streams.entity.AccountState;
+import io.kpipeline.streams.entity.DealKeys;
+import io.kpipeline.streams.entity.DealState;
+import io.kpipeline.streams.entity.DimKeys;
+import io.kpipeline.streams.entity.EntityFacts;
+import io.kpipeline.streams.entity.EntityRepository;
+import io.kpipeline.streams.entity.LeadState;
+import io.kpipeline.streams.entity.Touch;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Which entities read one another, and what each tells the others. A lead and a deal are linked when the deal's
+ * creation names the lead or the lead's conversion names the deal; linked, each tells the other its facts. A won
+ * deal tells its account (its own, else the one its source lead was converted into). Every entity reads only its
+ * own events and the latest facts it received, so its contributions are the same on whichever task it lives.
+ */
+public final class Counterparts {
+    private static final String LEAD = "lead:", DEAL = "deal:", ACCOUNT = "account:";
+    private final EntityRepository entities;
+
+    public Counterparts(EntityRepository entities) {
+        this.entities = entities;
+    }
+
+    /** What the lead's existing deals told it, in deal id order. */
+    public List<DealFacts> dealsOf(String leadId) {
+        List<DealFacts> out = new ArrayList<>();
+        for (Map.Entry<String, byte[]> e : entities.facts(LEAD + leadId).received.entrySet()) {
+            if (e.getKey().startsWith(DEAL)) {
+                out.add(FactsCodec.deal(e.getValue()));
+            }
+        }
+        return out;
+    }
+
+    /** What the deal's source lead told it, or null when that lead does not exist (or the deal has none). */
+    public LeadFacts sourceLead(DealState deal) {
+        String leadId = deal.leadId();
+        if (leadId == null) {
+            TreeSet<String> leads = leadsOf(deal.dealId());
+            leadId = leads.isEmpty() ? null : leads.first();
+        }
+        byte[] bytes = leadId == null ? null : entities.facts(DEAL + deal.dealId()).received.get(LEAD + leadId);
+        LeadFacts lead = bytes == null ? null : FactsCodec.lead(bytes);
+        return lead == null || !lead.exists() ? null : lead;
+    }
+
+    /** The won deals whose account this is, as they told it. */
+    public List<AccountState.Win> winsOf(String accountId) {
+        List<AccountState.Win> wins = new ArrayList<>();
+        for (Map.Entry<String, byte[]> e : entities.facts(ACCOUNT + accountId).received.entrySet()) {
+            if (e.getKey().startsWith(DEAL)) {
+                WinFacts w = FactsCodec.win(e.getValue());
+                wins.add(new AccountState.Win(w.dealId(), w.closedAt(), w.amount(), w.keys(), w.leadCreatedAt(), w.leadKeys()));
+            }
+        }
+        return wins;
+    }
+
+    /** The deal's leads: those its creation events name, and those converted into it. */
+    private TreeSet<String> leadsOf(String dealId) {
+        TreeSet<String> leads = new TreeSet<>();
+        for (CrmEvent e : entities.events(DEAL + dealId)) {
+            if (e.getPayload() instanceof DealCreated c && c.getLeadId() != null) {
+                leads.add(c.getLeadId());
+            }
+        }
+        for (Map.Entry<String, byte[]> e : entities.facts(DEAL + dealId).received.entrySet()) {
+            if (e.getKey().startsWith(LEAD) && FactsCodec.lead(e.getValue()).convertedInto()) {
+                leads.add(e.getKey().substring(LEAD.length()));
+            }
+        }
+        return leads;
+    }
+
+    /** What the entity tells each entity that reads it, by the reader's entity key (entities of other kinds: none). */
+    public Map<String, byte[]> toSend(String entity) {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        if (entity.startsWith(LEAD)) {
+            leadFacts(entity.substring(LEAD.length()), out);
+        } else if (entity.startsWith(DEAL)) {
+            dealFacts(entity.substring(DEAL.length()), out);
+        }
+        return out;
+    }
+
+    private void leadFacts(String leadId, Map<String, byte[]> out) {
+        Set<String> converted = new HashSet<>();
+        for (CrmEvent e : entities.events(LEAD + leadId)) {
+            if (e.getPayload() instanceof LeadConverted c) {
+                converted.add(c.getDealId());
+            }
+        }
+        EntityFacts known = entities.facts(LEAD + leadId);
+        TreeSet<String> deals = new TreeSet<>(converted);
+        for (String source : known.received.keySet()) {
+            if (source.startsWith(DEAL)) {
+                deals.add(source.substring(DEAL.length()));
+            }
+        }
+        LeadState lead = entities.lead(leadId);
+        for (String dealId : deals) {
+            boolean into = converted.contains(dealId);
+            if (lead == null && !into) {
+                continue; // nothing to tell: as if it had not spoken
+            }
+            byte[] dealBytes = known.received.get(DEAL + dealId);
+            // a lead not created yet still makes itself one of the deal's leads by its conversion
+            LeadFacts f = lead == null ? new LeadFacts(false, null, DimKeys.NONE, null, null, true, 0)
+                    : new LeadFacts(true, lead.createdAt(), lead.keys(), lead.firstContactAt(), lead.convertedAccount(), into,
+                    callsNotOn(lead, dealBytes == null ? null : FactsCodec.deal(dealBytes)));
+            out.put(DEAL + dealId, FactsCodec.encode(f));
+        }
+    }
+
+    /** The lead's CALL touchpoints that the deal does not have itself (by touchpoint id). */
+    private static long callsNotOn(LeadState lead, DealFacts deal) {
+        Set<String> onDeal = new HashSet<>();
+        if (deal != null) {
+            for (Touch t : deal.touches()) {
+                onDeal.add(t.id());
+            }
+        }
+        long n = 0;
+        for (Touch t : lead.touches()) {
+            if (t.channel().equals("CALL") && !onDeal.contains(t.id())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void dealFacts(String dealId, Map<String, byte[]> out) {
+        DealState deal = entities.deal(dealId);
+        if (deal == null) {
+            return;
+        }
+        byte[] facts = FactsCodec.encode(new DealFacts(dealId, deal.ownKeys().product(), deal.isWon(), deal.touches()));
+        for (String leadId : leadsOf(dealId)) {
+            out.put(LEAD + leadId, facts);
+        }
+        if (!deal.isWon()) {
+            return;
+        }
+        LeadFacts lead = sourceLead(deal);
+        String account = deal.accountId() != null ? deal.accountId() : lead == null ? null : lead.convertedAccount();
+        if (account != null) {
+            out.put(ACCOUNT + account, FactsCodec.encode(new WinFacts(dealId, deal.closedAt(), deal.amount(),
+                    DealKeys.of(deal, lead == null ? null : lead.keys()), lead == null ? null : lead.createdAt(),
+                    lead == null ? null : lead.keys())));
+        }
+    }
+}
