@@ -326,7 +326,7 @@ public final class Pipeline implements AutoCloseable {
             public Holders holders(Scope scope) {
                 return switch (scope) {
                     case AGGREGATES -> holdersOf(Stores.AGGREGATES, KpiTopology.aggregateInput(applicationId));
-                    case ALERTS -> holdersOf(SlaAlertProcessor.ALERTS_STORE, KpiTopology.entityInput(applicationId, eventPartitions));
+                    case ALERTS -> holdersOf(SlaAlertProcessor.ALERTS_STORE, KpiTopology.entityInput());
                     case REP_ALERTS -> holdersOf(io.kpipeline.streams.alerts.RepAlertProcessor.REP_ALERTS_STORE, KpiTopology.repInput(applicationId));
                 };
             }

@@ -102,8 +102,12 @@ class CrashRecoveryIT {
     }
 
     private static Process start(List<String> command, int http) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        long deadline = System.currentTimeMillis() + 120_000;
+        // each start's output is kept for a failure's diagnosis
+        java.io.File log = Path.of("target", "crash-recovery-" + System.nanoTime() + ".log").toFile();
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        // after a kill -9 under exactly-once there is no checkpoint: every store of every partition is restored from
+        // its changelog (26 s alone on this machine, longer while other tests load it)
+        long deadline = System.currentTimeMillis() + 240_000;
         while (true) {
             try {
                 if (health(http).path("status").asText().equals("UP")) {

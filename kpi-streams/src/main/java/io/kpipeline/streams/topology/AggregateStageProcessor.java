@@ -25,6 +25,7 @@ final class AggregateStageProcessor implements Processor<String, byte[], String,
     private final Duration publishInterval;
     private AggregateWriter aggregates;
     private UpdatePublisher publisher;
+    private CommitPacer pacer;
     /** kpi-deltas records applied since the last flush */
     private int sinceFlush;
 
@@ -47,7 +48,7 @@ final class AggregateStageProcessor implements Processor<String, byte[], String,
         });
         store.onClear(() -> sinceFlush = 0);
         publisher = new UpdatePublisher(new StoreSeriesReader(store), changed, settings.calendar(), counters, publishInterval);
-        CommitPacer pacer = CommitPacer.maybeStart(context);
+        pacer = CommitPacer.maybeStart(context);
         // The publisher reads what the last commit flushed: marks and the aggregates they mark are flushed together.
         context.schedule(UpdatePublisher.chunk(publishInterval), PunctuationType.WALL_CLOCK_TIME,
                 now -> publisher.publish(context, now, pacer != null && pacer.inBacklog()));
@@ -55,9 +56,16 @@ final class AggregateStageProcessor implements Processor<String, byte[], String,
 
     @Override
     public void process(Record<String, byte[]> record) {
+        if (pacer != null) {
+            pacer.processing();
+        }
         aggregates.apply(DeltaBatch.decode(record.value()));
         counters.applied(record.timestamp());
         sinceFlush++;
+        if (pacer != null) {
+            // a delta record stands for the events it sums: only the time counts towards a backlog, not the rate
+            pacer.processed(record.timestamp(), 0);
+        }
     }
 
     @Override

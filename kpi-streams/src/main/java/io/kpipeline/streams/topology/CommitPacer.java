@@ -30,13 +30,9 @@ public final class CommitPacer {
 
     private final ProcessorContext<?, ?> context;
     private final long backlogNanos;
-    private long busyNanos;
-    private long events;
-    private long oldestAppendMs = Long.MAX_VALUE;
+    /** the measure is the thread's, shared by the pacers of all its tasks */
+    private final ThreadShare share = ThreadShare.current();
     private long startedNanos;
-    private long tickNanos = System.nanoTime();
-    private long lastBusyNanos = tickNanos - Long.MAX_VALUE / 2;
-    private boolean backlog;
 
     private CommitPacer(ProcessorContext<?, ?> context, Duration keepingUp, Duration backlog) {
         this.context = context;
@@ -61,32 +57,39 @@ public final class CommitPacer {
 
     /** {@code appendedMs}: the record's timestamp, when it was appended to its topic. */
     void processed(long appendedMs) {
-        busyNanos += System.nanoTime() - startedNanos;
-        events++;
-        oldestAppendMs = Math.min(oldestAppendMs, appendedMs);
+        processed(appendedMs, 1);
+    }
+
+    /** {@code events}: how many events the record counts for towards the rate of a backlog. */
+    void processed(long appendedMs, int events) {
+        share.busyNanos += System.nanoTime() - startedNanos;
+        share.events += events;
+        share.oldestAppendMs = Math.min(share.oldestAppendMs, appendedMs);
     }
 
     private void tick() {
+        ThreadShare t = share;
         long now = System.nanoTime();
-        long elapsed = now - tickNanos;
-        boolean waited = System.currentTimeMillis() - oldestAppendMs > backlogNanos / 1_000_000;
-        if (busyNanos > BUSY * elapsed && events > BUSY_RATE * elapsed / 1e9 && waited) {
-            lastBusyNanos = now;
+        long elapsed = now - t.tickNanos;
+        // each of the thread's tasks ticks in turn, and measures the thread since the last tick of any
+        boolean waited = System.currentTimeMillis() - t.oldestAppendMs > backlogNanos / 1_000_000;
+        if (t.busyNanos > BUSY * elapsed && t.events > BUSY_RATE * elapsed / 1e9 && waited) {
+            t.lastBusyNanos = now;
         }
         // records that all came in within the long interval: the backlog is over, whatever the look back says
-        boolean caughtUp = events > 0 && !waited;
-        busyNanos = 0;
-        events = 0;
-        oldestAppendMs = Long.MAX_VALUE;
-        tickNanos = now;
-        backlog = !caughtUp && now - lastBusyNanos <= backlogNanos;
-        if (!backlog) {
+        boolean caughtUp = t.events > 0 && !waited;
+        t.busyNanos = 0;
+        t.events = 0;
+        t.oldestAppendMs = Long.MAX_VALUE;
+        t.tickNanos = now;
+        t.backlog = !caughtUp && now - t.lastBusyNanos <= backlogNanos;
+        if (!t.backlog) {
             context.commit();
         }
     }
 
-    /** Whether the engine is working through a backlog, as of the last tick (so commits are the long ones). */
+    /** Whether the thread is working through a backlog, as of the last tick (so commits are the long ones). */
     boolean inBacklog() {
-        return backlog;
+        return share.backlog;
     }
 }

@@ -9,7 +9,6 @@ import io.kpipeline.streams.alerts.RepResponse;
 import io.kpipeline.streams.alerts.SlaAlertProcessor;
 import io.kpipeline.avro.DeadLetter;
 import io.kpipeline.avro.KpiPoint;
-import io.kpipeline.schemas.event.EntityKey;
 import io.kpipeline.schemas.registry.SchemaRegistryClient;
 import io.kpipeline.schemas.serde.AvroDeserializer;
 import io.kpipeline.schemas.serde.AvroSerdes;
@@ -22,7 +21,6 @@ import io.kpipeline.streams.facts.FactsMessage;
 import io.kpipeline.streams.store.WriteBehindStore;
 import io.kpipeline.streams.store.WriteBehindStoreBuilder;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
@@ -40,11 +38,12 @@ import java.util.Map;
  * Builds the stream topology:
  * <pre>
  * crm-events ─ decode ─┬─ invalid ──────────────────────────────────────────────────────────► crm-events-dlq
- *                      └─ valid ─ key by entity ─ [entity-events repartition, when crm-events has several partitions]
- *      ┌───────────────────────────────────────────────┘
+ *                      └─ valid ─ key by entity ─┬─ on its entity's partition already ──────────┐
+ *                                                └─ keyed otherwise ─ [entity-events repartition] ┤
+ *      ┌──────────────────────────────────────────────────────────────────────────────────────────┘
  *      ├─ sla-alerts (lead deadlines, wall-clock punctuator) ─────────────────────────────────► kpi-alerts
  *      │    └─ first responses, keyed by rep ─ [rep-responses repartition] ─ rep-alerts (rolling window) ─► kpi-alerts
- *      └─ kpi-entities (entity stage: events, folded state, contributions) ◄── kpi-entity-facts ◄┐
+ *      └─ kpi-entities (entity stage: events, folded state, contributions) ◄── entity-facts ◄┐
  *           ├─ facts for linked entities, keyed by the reader ─────────────────────────────────┘
  *           ├─ too late, no rate ──────────────────────────────────────────────────────────────► crm-events-dlq
  *           └─ contribution deltas, summed per commit ─ [kpi-deltas repartition, by dimension|key]
@@ -52,8 +51,9 @@ import java.util.Map;
  * </pre>
  * Each stage runs as one task per partition. An entity reads only its own events and the latest facts its linked
  * entities sent it, so its contributions do not depend on which task holds it; every KPI of one dimension key lives
- * in one aggregate task, so a point query has one owner. When {@code crm-events} has one partition the entity
- * events' repartition (a second trip of every event through the broker) is left out.
+ * in one aggregate task, so a point query has one owner. An event that a producer keyed by its entity (as every
+ * connector here does) is read where it stands; only the others take the entity events' repartition (a second trip
+ * through the broker and a commit before they are applied).
  */
 public final class KpiTopology {
     private KpiTopology() {
@@ -94,11 +94,18 @@ public final class KpiTopology {
                 .mapValues(v -> (DeadLetter) v, Named.as("as-dead-letter"))
                 .to(topics.deadLetters(), Produced.with(Serdes.ByteArray(), deadLetterSerde).withName("dead-letters-sink"));
 
-        KStream<String, CrmEvent> byEntity = decoded.get("decoded-valid")
-                .map((k, v) -> KeyValue.pair(EntityKey.of((CrmEvent) v), (CrmEvent) v), Named.as("key-by-entity"));
-        KStream<String, CrmEvent> entityEvents = eventPartitions == 1 ? byEntity
-                : byEntity.repartition(Repartitioned.with(Serdes.String(), new CrmEventSerde()).withName("entity-events")
-                .withNumberOfPartitions(eventPartitions));
+        Map<String, KStream<String, Object>> placed = decoded.get("decoded-valid")
+                .process(() -> new KeyByEntity(eventPartitions), Named.as("key-by-entity"))
+                .split(Named.as("placed-"))
+                .branch((k, v) -> v instanceof CrmEvent, Branched.as("in-place"))
+                .defaultBranch(Branched.as("misplaced"));
+        KStream<String, CrmEvent> entityEvents = placed.get("placed-in-place").mapValues(v -> (CrmEvent) v, Named.as("as-event"));
+        if (eventPartitions > 1) {
+            entityEvents = entityEvents.merge(placed.get("placed-misplaced")
+                    .mapValues(v -> ((KeyByEntity.Misplaced) v).event(), Named.as("as-misplaced-event"))
+                    .repartition(Repartitioned.with(Serdes.String(), new CrmEventSerde()).withName("entity-events")
+                            .withNumberOfPartitions(eventPartitions)), Named.as("placed-and-repartitioned"));
+        }
         var alertSerde = AvroSerdes.value(registry, Alert.class);
         Map<String, KStream<String, Object>> sla = entityEvents
                 .process(() -> new SlaAlertProcessor(settings, alerting, alertCounters), Named.as("sla-alerts"),
@@ -150,9 +157,9 @@ public final class KpiTopology {
         return applicationId + "-rep-responses-repartition";
     }
 
-    /** The topic the entity stage (and the alerts) read its events from, under an application id. */
-    public static String entityInput(String applicationId, int eventPartitions) {
-        return eventPartitions == 1 ? TopicNames.DEFAULT.events() : applicationId + "-entity-events-repartition";
+    /** A topic every task of the entity stage (and the lead alerts) reads: its partitions name the tasks. */
+    public static String entityInput() {
+        return TopicNames.DEFAULT.events();
     }
 
     static java.util.List<StoreBuilder<?>> storeBuilders() {

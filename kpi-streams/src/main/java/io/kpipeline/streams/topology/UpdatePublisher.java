@@ -62,6 +62,7 @@ final class UpdatePublisher {
     private final BusinessCalendar calendar;
     private final long intervalMs;
     private final long backlogBudgetNanos, budgetNanos;
+    private final long chunkNanos;
     private final Set<Target> published = new HashSet<>();
     private long generation = -1;
     /** the series logged under records below this belong to the round under way; -1: none is */
@@ -88,6 +89,7 @@ final class UpdatePublisher {
         this.counters = counters;
         this.calendar = calendar;
         this.intervalMs = interval.toMillis();
+        this.chunkNanos = chunk(interval).toNanos();
     }
 
     /** How often the publisher runs a chunk, for a publish interval. */
@@ -125,7 +127,11 @@ final class UpdatePublisher {
             stored.clear();
             rolledUp.clear();
         }
-        long deadline = System.nanoTime() + (backlog ? backlogBudgetNanos : budgetNanos);
+        // the budget is the thread's: its other aggregate tasks' publishers share it (each still takes one series)
+        ThreadShare share = ThreadShare.current();
+        long left = share.remaining(chunkNanos, backlog ? backlogBudgetNanos : budgetNanos);
+        long started = System.nanoTime();
+        long deadline = started + Math.max(0, left);
         query = new KpiQuery(rolledUp, calendar, Clock.fixed(Instant.ofEpochMilli(now), java.time.ZoneOffset.UTC));
         today = calendar.day(Instant.ofEpochMilli(now));
         if (!today.equals(turnMarked)) {
@@ -174,6 +180,7 @@ final class UpdatePublisher {
             }
             roundLimit = -1; // over; the next begins now if it is due
         }
+        share.spend(System.nanoTime() - started);
         counters.published(points);
         counters.awaitingPublication(this, changed.size());
     }

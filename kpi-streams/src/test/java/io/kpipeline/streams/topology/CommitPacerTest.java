@@ -10,6 +10,12 @@ import java.util.Properties;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class CommitPacerTest {
+    @org.junit.jupiter.api.BeforeEach
+    void freshThread() {
+        // what the tasks of a stream thread share would otherwise carry over from the test before
+        ThreadShare.reset();
+    }
+
     private static MockProcessorContext<Object, Object> context(Long keepingUpMs, long kafkaMs) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "pacer");

@@ -31,6 +31,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * early in a round goes out again when a flush changes it before the round ends.
  */
 class UpdatePublisherTest {
+    @org.junit.jupiter.api.BeforeEach
+    void freshThread() {
+        // what the tasks of a stream thread share would otherwise carry over from the test before
+        ThreadShare.reset();
+    }
+
     private static final Duration INTERVAL = Duration.ofSeconds(1);
     private static final LocalDate NOV_3 = LocalDate.of(2026, 11, 3), NOV_20 = LocalDate.of(2026, 11, 20);
 
