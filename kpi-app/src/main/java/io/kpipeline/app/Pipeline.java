@@ -80,7 +80,7 @@ public final class Pipeline implements AutoCloseable {
     private EmbeddedSchemaRegistry embeddedRegistry;
     private SchemaRegistryClient registry;
     private String bootstrap;
-    /** partitions of crm-events: one (the default) lets the engine read it without a repartition */
+    /** partitions of crm-events (it may have existed): every stage of the engine has as many tasks */
     private int eventPartitions;
     private String registryUrl;
     /** the Kafka Streams application id of this state format (see {@link StateFormat}) */

@@ -95,7 +95,7 @@ public final class ApiServer implements AutoCloseable {
                 // parameters are checked here whether or not this instance holds a share
                 ObjectNode local = q.ranking(ctx.pathParam("id"), ctx.queryParam("dimension"), ctx.queryParam("grain"),
                         ctx.queryParam("period"), ctx.queryParam("limit"), holders.self());
-                List<com.fasterxml.jackson.databind.JsonNode> parts = gathered(ctx, holders);
+                List<com.fasterxml.jackson.databind.JsonNode> parts = gathered(ctx, holders.others());
                 json(ctx, parts.isEmpty() ? local : KpiQuery.mergeRankings(local, parts,
                         ctx.queryParam("limit") == null ? 10 : Integer.parseInt(ctx.queryParam("limit"))));
             }));
@@ -122,7 +122,7 @@ public final class ApiServer implements AutoCloseable {
                 }
                 com.fasterxml.jackson.databind.node.ArrayNode local = AlertQuery.list(stores, ctx.queryParam("status"), ctx.queryParam("rep"),
                         ctx.queryParam("team"), ctx.queryParam("rule"));
-                List<com.fasterxml.jackson.databind.JsonNode> parts = gathered(ctx, new Routing.Holders(true, List.copyOf(others)));
+                List<com.fasterxml.jackson.databind.JsonNode> parts = gathered(ctx, others);
                 json(ctx, parts.isEmpty() ? local : AlertQuery.merge(local, parts));
             }));
             config.routes.before("/api/alerts/stream", ctx -> AlertQuery.validate(ctx.queryParam("status"), ctx.queryParam("rule")));
@@ -186,13 +186,13 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /**
-     * The answers of every other instance holding a share of the scope's store to the same request, each from its
+     * The answers of {@code peers} (the other instances holding a share of the store asked) to the same request, each from its
      * own share (a request that was itself gathered is answered locally); an instance that does not answer 200 makes
      * the whole answer a 503 rather than a partial one.
      */
-    private List<com.fasterxml.jackson.databind.JsonNode> gathered(Context ctx, Routing.Holders holders) throws Exception {
+    private List<com.fasterxml.jackson.databind.JsonNode> gathered(Context ctx, java.util.Collection<String> peers) throws Exception {
         List<com.fasterxml.jackson.databind.JsonNode> out = new java.util.ArrayList<>();
-        for (String peer : holders.others()) {
+        for (String peer : peers) {
             java.net.http.HttpResponse<byte[]> r = askOwner(peer, ctx.path(), ctx.queryString());
             if (r.statusCode() != 200) {
                 throw new InvalidStateStoreException("instance " + peer + " answered " + r.statusCode() + " for its share");

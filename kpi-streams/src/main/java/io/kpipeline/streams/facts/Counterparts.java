@@ -47,9 +47,13 @@ public final class Counterparts {
 
     /** What the deal's source lead told it, or null when that lead does not exist (or the deal has none). */
     public LeadFacts sourceLead(DealState deal) {
+        return sourceLead(deal, deal.leadId() == null ? leadsOf(deal.dealId()) : null);
+    }
+
+    /** As {@link #sourceLead(DealState)}, with the deal's leads when it names none itself. */
+    private LeadFacts sourceLead(DealState deal, TreeSet<String> leads) {
         String leadId = deal.leadId();
         if (leadId == null) {
-            TreeSet<String> leads = leadsOf(deal.dealId());
             leadId = leads.isEmpty() ? null : leads.first();
         }
         byte[] bytes = leadId == null ? null : entities.facts(DEAL + deal.dealId()).received.get(LEAD + leadId);
@@ -148,13 +152,14 @@ public final class Counterparts {
             return;
         }
         byte[] facts = FactsCodec.encode(new DealFacts(dealId, deal.ownKeys().product(), deal.isWon(), deal.touches()));
-        for (String leadId : leadsOf(dealId)) {
+        TreeSet<String> leads = leadsOf(dealId);
+        for (String leadId : leads) {
             out.put(LEAD + leadId, facts);
         }
         if (!deal.isWon()) {
             return;
         }
-        LeadFacts lead = sourceLead(deal);
+        LeadFacts lead = sourceLead(deal, leads);
         String account = deal.accountId() != null ? deal.accountId() : lead == null ? null : lead.convertedAccount();
         if (account != null) {
             out.put(ACCOUNT + account, FactsCodec.encode(new WinFacts(dealId, deal.closedAt(), deal.amount(),

@@ -114,7 +114,10 @@ public final class EngineCounters {
         lagListener.accept(Math.max(0, millis));
     }
 
-    /** Receives, per applied event, the milliseconds from its append to Kafka to its commit (visible to queries). */
+    /**
+     * Receives, per kpi-deltas record applied, the milliseconds from the append to Kafka of the oldest event it sums
+     * to the aggregate stage's commit (visible to queries).
+     */
     public void onFreshness(java.util.function.LongConsumer listener) {
         this.freshnessListener = listener;
     }

@@ -34,7 +34,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,7 +44,8 @@ import java.util.Set;
 
 /**
  * The entity stage, one task per partition of entities: stores each valid event in its entity's event set
- * (deduplicated by eventId, refused when older than the correction horizon against the task's stream time), refolds
+ * (deduplicated by eventId, refused when older than the correction horizon against the stream time of this
+ * instance's entity tasks, {@link StreamClock}), refolds
  * the entity, and sums the difference between its old and new contributions per cell until the next commit, when
  * the sums go to {@code kpi-deltas}. Facts from linked entities arrive on the facts topic and refresh their reader
  * the same way; an entity whose facts for a reader change sends them there.
@@ -159,7 +159,6 @@ final class EntityStageProcessor implements Processor<String, Object, String, Ob
         tell(entity, record.timestamp());
         counters.countApplied();
         counters.applyLag(context.currentSystemTimeMs() - record.timestamp());
-        counters.applied(record.timestamp());
     }
 
     /** Refuses events older than the correction horizon and amounts with no conversion rate. */
