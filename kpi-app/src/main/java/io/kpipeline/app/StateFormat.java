@@ -14,12 +14,16 @@ import java.util.stream.Stream;
  * The version of what the engine persists (store layouts, changelogs, internal topics). Kafka Streams keys all of it
  * by application id, so each format runs under an application id of its own: a new format starts from empty state and
  * rebuilds it by replaying {@code crm-events} (kept for the correction horizon), and never reads what an earlier one
- * wrote. Format 1 was the one-task engine, which ran under the configured id itself.
+ * wrote. Format 1 was the one-task engine, which ran under the configured id itself; format 2 the partitioned engine
+ * with each lead's touchpoints in its event set.
  */
 public final class StateFormat {
     private static final Logger LOG = LoggerFactory.getLogger(StateFormat.class);
-    /** 2: the partitioned engine (entity stage, facts, kpi-deltas, aggregate stage). */
-    public static final int VERSION = 2;
+    /**
+     * 3: the partitioned engine (entity stage, facts, kpi-deltas, aggregate stage), a lead's touchpoints kept one
+     * entry each beside its event set.
+     */
+    public static final int VERSION = 3;
 
     private StateFormat() {
     }
@@ -30,18 +34,23 @@ public final class StateFormat {
     }
 
     /**
-     * Says in one line when {@code stateDir} holds state of an earlier format, and removes it: this build rebuilds
+     * Says in one line for each earlier format whose state {@code stateDir} holds, and removes it: this build rebuilds
      * its own from crm-events.
      */
     public static void retireEarlier(Path stateDir, String configured) {
-        Path v1 = stateDir.resolve(configured);
-        if (!Files.isDirectory(v1)) {
-            return;
+        for (int version = 1; version < VERSION; version++) {
+            Path old = stateDir.resolve(version == 1 ? configured : configured + "-v" + version);
+            if (Files.isDirectory(old)) {
+                retire(old, version, configured);
+            }
         }
-        LOG.warn("state of format 1 (the one-task engine) found in {}: this build (format {}) rebuilds its state by replaying crm-events "
-                + "under application id {}; the old directory is removed (on a shared cluster, the topics named {}-* can be deleted)",
-                v1, VERSION, applicationId(configured), configured);
-        try (Stream<Path> files = Files.walk(v1)) {
+    }
+
+    private static void retire(Path old, int version, String configured) {
+        LOG.warn("state of format {} found in {}: this build (format {}) rebuilds its state by replaying crm-events under application id {}; "
+                + "the old directory is removed (on a shared cluster, the topics named {}-* can be deleted)",
+                version, old, VERSION, applicationId(configured), old.getFileName());
+        try (Stream<Path> files = Files.walk(old)) {
             files.sorted(Comparator.reverseOrder()).forEach(f -> {
                 try {
                     Files.delete(f);
@@ -50,7 +59,7 @@ public final class StateFormat {
                 }
             });
         } catch (IOException | UncheckedIOException e) {
-            LOG.warn("could not remove {}: {}", v1, e.getMessage());
+            LOG.warn("could not remove {}: {}", old, e.getMessage());
         }
     }
 }

@@ -92,6 +92,11 @@ public final class EngineHarness implements AutoCloseable {
                 new StoreSeriesReader(driver.getKeyValueStore(Stores.AGGREGATES)));
     }
 
+    /** Stored touchpoints the entity stage has read so far (the work that could grow with a lead's history). */
+    public long touchRecordsRead() {
+        return counters.touchRecordsRead();
+    }
+
     /** Sends events given as contract JSON lines. */
     public EngineHarness send(String... jsonLines) {
         for (String line : jsonLines) {

@@ -5,14 +5,18 @@ import io.kpipeline.streams.codec.ByteWriter;
 import io.kpipeline.streams.store.WriteBehindStore;
 
 /**
- * What the engine keeps of one entity, as one store entry: its encoded event set and the encoded contributions it
- * made last. One entry, so an event that changes its own entity's contributions costs one changelog record, not two.
+ * What the engine keeps of one entity, as one store entry: its encoded event set (a lead's without its
+ * touchpoints, which {@link TouchLog} keeps), the encoded contributions it made last (a lead's own, not its
+ * touchpoints'), and a lead's {@link LeadTouches}. One entry, so an event that changes its own entity's
+ * contributions costs one changelog record, not two.
  */
 public final class EntityRecord {
     /** encoded event set (see {@link io.kpipeline.streams.event.EventCodec}), or null */
     byte[] events;
     /** encoded contributions (see {@link io.kpipeline.streams.contrib.ContributionCodec}), or null */
     byte[] contributions;
+    /** a lead's encoded {@link LeadTouches}, or null */
+    byte[] touches;
 
     public static final WriteBehindStore.Codec<EntityRecord> CODEC = new WriteBehindStore.Codec<>() {
         public EntityRecord decode(byte[] bytes) {
@@ -20,16 +24,18 @@ public final class EntityRecord {
             EntityRecord e = new EntityRecord();
             e.events = r.readBytes();
             e.contributions = r.readBytes();
+            e.touches = r.readBytes();
             return e;
         }
 
         public byte[] encode(EntityRecord e) {
-            int size = (e.events == null ? 0 : e.events.length) + (e.contributions == null ? 0 : e.contributions.length);
-            return new ByteWriter(size + 10).writeBytes(e.events).writeBytes(e.contributions).toByteArray();
+            int size = (e.events == null ? 0 : e.events.length) + (e.contributions == null ? 0 : e.contributions.length)
+                    + (e.touches == null ? 0 : e.touches.length);
+            return new ByteWriter(size + 15).writeBytes(e.events).writeBytes(e.contributions).writeBytes(e.touches).toByteArray();
         }
 
         public boolean isEmpty(EntityRecord e) {
-            return e.events == null && e.contributions == null;
+            return e.events == null && e.contributions == null && e.touches == null;
         }
     };
 }

@@ -1,6 +1,7 @@
 package io.kpipeline.streams.entity;
 
 import io.kpipeline.avro.CrmEvent;
+import io.kpipeline.avro.TouchpointLogged;
 import io.kpipeline.streams.config.EngineSettings;
 import io.kpipeline.streams.event.EventCodec;
 import io.kpipeline.streams.event.EventOrder;
@@ -14,21 +15,26 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The stored event sets of this task's entities, the contributions each made last, and the facts each received from
- * and sent to other entities, with the decoded event sets and folded states cached for the duration of one input.
+ * The stored event sets of this task's entities, the contributions each made last, the touchpoints of its leads, and
+ * the facts each received from and sent to other entities, with the decoded event sets and folded states cached for
+ * the duration of one input.
  */
 public final class EntityRepository {
     private final WriteBehindStore<EntityRecord> records;
     private final WriteBehindStore<EntityFacts> facts;
+    private final TouchLog touches;
     private static final EntityFacts EMPTY = new EntityFacts();
+    private static final String LEAD = "lead:", DEAL = "deal:";
     private final EngineSettings settings;
     private final Map<String, Object> memo = new HashMap<>();
     /** decoded event sets, in contract order: the append's duplicate check and the folds after it share one decoding */
     private final Map<String, List<CrmEvent>> decoded = new HashMap<>();
 
-    public EntityRepository(WriteBehindStore<EntityRecord> records, WriteBehindStore<EntityFacts> facts, EngineSettings settings) {
+    public EntityRepository(WriteBehindStore<EntityRecord> records, WriteBehindStore<EntityFacts> facts, TouchLog touches,
+                            EngineSettings settings) {
         this.records = records;
         this.facts = facts;
+        this.touches = touches;
         this.settings = settings;
     }
 
@@ -38,7 +44,7 @@ public final class EntityRepository {
         decoded.clear();
     }
 
-    /** The entity's events in contract order (not to be modified). */
+    /** The entity's events in contract order, a lead's without its touchpoints (not to be modified). */
     public List<CrmEvent> events(String entity) {
         return Collections.unmodifiableList(decoded.computeIfAbsent(entity, k -> {
             EntityRecord record = records.value(k);
@@ -61,12 +67,10 @@ public final class EntityRepository {
      * caller has it ({@code length} bytes of {@code body} from {@code offset}; null: encoded here).
      */
     public boolean append(String entity, CrmEvent event, byte[] body, int offset, int length) {
-        List<CrmEvent> list = events(entity);
-        for (CrmEvent e : list) {
-            if (e.getEventId().equals(event.getEventId())) {
-                return false;
-            }
+        if (isDuplicate(entity, event)) {
+            return false;
         }
+        List<CrmEvent> list = events(entity);
         EntityRecord record = records.update(entity, EntityRecord::new);
         record.events = body == null ? EventCodec.append(record.events, event) : EventCodec.append(record.events, body, offset, length);
         List<CrmEvent> appended = new ArrayList<>(list);
@@ -75,6 +79,47 @@ public final class EntityRepository {
         decoded.put(entity, appended);
         memo.remove(entity);
         return true;
+    }
+
+    /**
+     * Logs a touchpoint on a lead (kept apart from the lead's other events); null when the lead already has an event
+     * with its id (a duplicate delivery, which changes nothing).
+     */
+    public TouchLog.Change appendTouch(String entity, CrmEvent event, TouchpointLogged touch) {
+        if (isDuplicate(entity, event)) {
+            return null;
+        }
+        memo.remove(entity);
+        return touches.add(entity, event, touch);
+    }
+
+    private boolean isDuplicate(String entity, CrmEvent event) {
+        String id = event.getEventId();
+        if (entity.startsWith(LEAD) && touches.seen(entity, id)) {
+            return true;
+        }
+        for (CrmEvent e : events(entity)) {
+            if (e.getEventId().equals(id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The lead's touchpoints, as {@link TouchLog} keeps them. */
+    public TouchLog touches() {
+        return touches;
+    }
+
+    /** What the lead keeps of its touchpoints beside them. */
+    public LeadTouches leadTouches(String entity) {
+        EntityRecord record = records.value(entity);
+        return LeadTouches.decode(record == null ? null : record.touches);
+    }
+
+    public void setLeadTouches(String entity, LeadTouches state) {
+        records.update(entity, EntityRecord::new).touches = LeadTouches.encode(state);
+        memo.remove(entity);
     }
 
     /** The encoded contributions the entity made last, or null. */
@@ -89,12 +134,13 @@ public final class EntityRepository {
     }
 
     public LeadState lead(String leadId) {
-        Object o = memo.computeIfAbsent("lead:" + leadId, k -> Optional.ofNullable(LeadState.fold(leadId, events(k))));
+        String entity = LEAD + leadId;
+        Object o = memo.computeIfAbsent(entity, k -> Optional.ofNullable(LeadState.fold(leadId, events(k), leadTouches(k).summary())));
         return (LeadState) ((Optional<?>) o).orElse(null);
     }
 
     public DealState deal(String dealId) {
-        Object o = memo.computeIfAbsent("deal:" + dealId,
+        Object o = memo.computeIfAbsent(DEAL + dealId,
                 k -> Optional.ofNullable(DealState.fold(dealId, events(k), settings.fx(), settings.calendar())));
         return (DealState) ((Optional<?>) o).orElse(null);
     }

@@ -7,27 +7,32 @@ import io.kpipeline.avro.LeadCreated;
 import io.kpipeline.avro.LeadDisqualified;
 import io.kpipeline.avro.LeadQualified;
 import io.kpipeline.avro.QualificationLevel;
-import io.kpipeline.avro.TouchpointLogged;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * A lead folded from all of its events in contract order. A lead without its {@code LeadCreated} does not exist
- * yet (its other events wait in its event set).
+ * A lead folded from its events in contract order, with the summary of its touchpoints (kept apart, in
+ * {@link TouchLog}, so that a touchpoint does not refold the lead). A lead without its {@code LeadCreated} does not
+ * exist yet (its other events wait in its event set).
  */
-public record LeadState(String leadId, Instant createdAt, DimKeys keys, List<Touch> touches, Instant firstContactAt,
-                        int outboundTouches, Instant sqlAt, Instant disqualifiedAt, List<String> convertedDeals,
-                        String convertedAccount) {
+public record LeadState(String leadId, Instant createdAt, DimKeys keys, TouchSummary touches, Instant sqlAt,
+                        Instant disqualifiedAt, List<String> convertedDeals, String convertedAccount) {
 
-    /** The folded lead, or null when it has not been created. */
-    public static LeadState fold(String leadId, List<CrmEvent> ordered) {
+    /** Its first outbound touchpoint's time, or null. */
+    public Instant firstContactAt() {
+        return touches.firstOutboundAt();
+    }
+
+    /**
+     * The folded lead, or null when it has not been created.
+     *
+     * @param ordered its events other than touchpoints, in contract order
+     */
+    public static LeadState fold(String leadId, List<CrmEvent> ordered, TouchSummary touches) {
         Instant createdAt = null;
         String team = null, rep = null, region = null, segment = null, source = null;
-        Map<String, Touch> touches = new LinkedHashMap<>();
         Instant sqlAt = null, disqualifiedAt = null;
         List<String> deals = new ArrayList<>();
         String account = null;
@@ -47,8 +52,6 @@ public record LeadState(String leadId, Instant createdAt, DimKeys keys, List<Tou
                 if (a.getTeamId() != null) {
                     team = a.getTeamId();
                 }
-            } else if (p instanceof TouchpointLogged t) {
-                Touch.fold(touches, e, t);
             } else if (p instanceof LeadQualified q) {
                 if (q.getLevel() == QualificationLevel.SQL && sqlAt == null) {
                     sqlAt = e.getOccurredAt();
@@ -67,19 +70,7 @@ public record LeadState(String leadId, Instant createdAt, DimKeys keys, List<Tou
         if (createdAt == null) {
             return null;
         }
-        List<Touch> list = new ArrayList<>(touches.values());
-        list.sort(Touch.ORDER);
-        Instant firstContact = null;
-        int outbound = 0;
-        for (Touch t : list) {
-            if (t.outbound()) {
-                outbound++;
-                if (firstContact == null) {
-                    firstContact = t.at();
-                }
-            }
-        }
-        return new LeadState(leadId, createdAt, new DimKeys(team, rep, region, null, source, segment), list,
-                firstContact, outbound, sqlAt, disqualifiedAt, deals, account);
+        return new LeadState(leadId, createdAt, new DimKeys(team, rep, region, null, source, segment), touches,
+                sqlAt, disqualifiedAt, deals, account);
     }
 }

@@ -89,6 +89,13 @@ public final class Counterparts {
         return leads;
     }
 
+    /** True when two versions of a deal's facts (either null: none) tell different touchpoints. */
+    public static boolean dealTouchesDiffer(byte[] before, byte[] after) {
+        List<Touch> a = before == null ? List.of() : FactsCodec.deal(before).touches();
+        List<Touch> b = after == null ? List.of() : FactsCodec.deal(after).touches();
+        return !a.equals(b);
+    }
+
     /** What the entity tells each entity that reads it, by the reader's entity key (entities of other kinds: none). */
     public Map<String, byte[]> toSend(String entity) {
         Map<String, byte[]> out = new LinkedHashMap<>();
@@ -129,18 +136,21 @@ public final class Counterparts {
         }
     }
 
-    /** The lead's CALL touchpoints that the deal does not have itself (by touchpoint id). */
-    private static long callsNotOn(LeadState lead, DealFacts deal) {
-        Set<String> onDeal = new HashSet<>();
+    /**
+     * The lead's CALL touchpoints that the deal does not have itself (by touchpoint id): its calls less those of the
+     * deal's touchpoints the lead also has as calls, so the cost is the deal's touchpoints, not the lead's.
+     */
+    private long callsNotOn(LeadState lead, DealFacts deal) {
+        long n = lead.touches().calls();
         if (deal != null) {
+            Set<String> onDeal = new HashSet<>();
             for (Touch t : deal.touches()) {
-                onDeal.add(t.id());
-            }
-        }
-        long n = 0;
-        for (Touch t : lead.touches()) {
-            if (t.channel().equals("CALL") && !onDeal.contains(t.id())) {
-                n++;
+                if (onDeal.add(t.id())) {
+                    Touch mine = entities.touches().touch(LEAD + lead.leadId(), t.id());
+                    if (mine != null && mine.channel().equals("CALL")) {
+                        n--;
+                    }
+                }
             }
         }
         return n;

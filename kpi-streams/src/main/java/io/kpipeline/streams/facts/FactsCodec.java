@@ -1,9 +1,9 @@
 package io.kpipeline.streams.facts;
 
-import io.kpipeline.avro.TouchpointOutcome;
 import io.kpipeline.streams.codec.ByteReader;
 import io.kpipeline.streams.codec.ByteWriter;
 import io.kpipeline.streams.entity.DimKeys;
+import io.kpipeline.streams.entity.StateCodec;
 import io.kpipeline.streams.entity.Touch;
 
 import java.time.Instant;
@@ -23,9 +23,9 @@ public final class FactsCodec {
 
     public static byte[] encode(LeadFacts f) {
         ByteWriter w = header(LEAD).writeBoolean(f.exists());
-        instant(w, f.createdAt());
-        keys(w, f.keys());
-        instant(w, f.firstContactAt());
+        StateCodec.instant(w, f.createdAt());
+        StateCodec.keys(w, f.keys());
+        StateCodec.instant(w, f.firstContactAt());
         return w.writeString(f.convertedAccount()).writeBoolean(f.convertedInto()).writeLong(f.callsNotOnDeal()).toByteArray();
     }
 
@@ -33,30 +33,27 @@ public final class FactsCodec {
         ByteWriter w = header(DEAL).writeString(f.dealId()).writeString(f.product()).writeBoolean(f.won());
         w.writeUnsigned(f.touches().size());
         for (Touch t : f.touches()) {
-            w.writeString(t.id());
-            instant(w, t.at());
-            w.writeString(t.eventId()).writeString(t.channel()).writeBoolean(t.outbound()).writeString(t.outcome().name())
-                    .writeString(t.repId()).writeString(t.leadId()).writeString(t.dealId());
+            StateCodec.touch(w, t);
         }
         return w.toByteArray();
     }
 
     public static byte[] encode(WinFacts f) {
         ByteWriter w = header(WIN).writeString(f.dealId());
-        instant(w, f.closedAt());
+        StateCodec.instant(w, f.closedAt());
         w.writeDecimal(f.amount());
-        keys(w, f.keys());
-        instant(w, f.leadCreatedAt());
+        StateCodec.keys(w, f.keys());
+        StateCodec.instant(w, f.leadCreatedAt());
         w.writeBoolean(f.leadKeys() != null);
         if (f.leadKeys() != null) {
-            keys(w, f.leadKeys());
+            StateCodec.keys(w, f.leadKeys());
         }
         return w.toByteArray();
     }
 
     public static LeadFacts lead(byte[] bytes) {
         ByteReader r = open(bytes, LEAD);
-        return new LeadFacts(r.readBoolean(), instant(r), keys(r), instant(r), r.readString(), r.readBoolean(), r.readLong());
+        return new LeadFacts(r.readBoolean(), StateCodec.instant(r), StateCodec.keys(r), StateCodec.instant(r), r.readString(), r.readBoolean(), r.readLong());
     }
 
     public static DealFacts deal(byte[] bytes) {
@@ -66,8 +63,7 @@ public final class FactsCodec {
         int n = Math.toIntExact(r.readUnsigned());
         List<Touch> touches = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            touches.add(new Touch(r.readString(), instant(r), r.readString(), r.readString(), r.readBoolean(),
-                    TouchpointOutcome.valueOf(r.readString()), r.readString(), r.readString(), r.readString()));
+            touches.add(StateCodec.touch(r));
         }
         return new DealFacts(dealId, product, won, touches);
     }
@@ -75,11 +71,11 @@ public final class FactsCodec {
     public static WinFacts win(byte[] bytes) {
         ByteReader r = open(bytes, WIN);
         String dealId = r.readString();
-        Instant closedAt = instant(r);
+        Instant closedAt = StateCodec.instant(r);
         var amount = r.readDecimal();
-        DimKeys keys = keys(r);
-        Instant leadCreatedAt = instant(r);
-        DimKeys leadKeys = r.readBoolean() ? keys(r) : null;
+        DimKeys keys = StateCodec.keys(r);
+        Instant leadCreatedAt = StateCodec.instant(r);
+        DimKeys leadKeys = r.readBoolean() ? StateCodec.keys(r) : null;
         return new WinFacts(dealId, closedAt, amount, keys, leadCreatedAt, leadKeys);
     }
 
@@ -95,25 +91,5 @@ public final class FactsCodec {
                     + FORMAT + " kind '" + (char) kind + "'");
         }
         return r;
-    }
-
-    private static void instant(ByteWriter w, Instant at) {
-        w.writeBoolean(at != null);
-        if (at != null) {
-            w.writeLong(at.getEpochSecond()).writeInt(at.getNano());
-        }
-    }
-
-    private static Instant instant(ByteReader r) {
-        return r.readBoolean() ? Instant.ofEpochSecond(r.readLong(), r.readInt()) : null;
-    }
-
-    private static void keys(ByteWriter w, DimKeys k) {
-        w.writeString(k.team()).writeString(k.rep()).writeString(k.region()).writeString(k.product())
-                .writeString(k.source()).writeString(k.segment());
-    }
-
-    private static DimKeys keys(ByteReader r) {
-        return new DimKeys(r.readString(), r.readString(), r.readString(), r.readString(), r.readString(), r.readString());
     }
 }

@@ -17,6 +17,7 @@ public final class EngineCounters {
     private final LongAdder factsSent = new LongAdder();
     private final LongAdder factBytes = new LongAdder();
     private final LongAdder deltasApplied = new LongAdder();
+    private final LongAdder touchRecordsRead = new LongAdder();
     /** per publisher (one per aggregate task) */
     private final Map<Object, Long> awaitingPublication = new ConcurrentHashMap<>();
     private volatile java.util.function.LongConsumer lagListener = ms -> { };
@@ -42,6 +43,15 @@ public final class EngineCounters {
         deltaBytes.add(bytes);
         deltaFlushes.increment();
         eventsFlushed.add(events);
+    }
+
+    void touchRecordsRead(long n) {
+        touchRecordsRead.add(n);
+    }
+
+    /** Stored lead touchpoints read to apply changes: grows with history only where a change needs the history. */
+    public long touchRecordsRead() {
+        return touchRecordsRead.sum();
     }
 
     void factsSent(int bytes) {

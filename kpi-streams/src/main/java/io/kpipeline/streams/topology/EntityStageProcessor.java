@@ -3,6 +3,7 @@ package io.kpipeline.streams.topology;
 import io.kpipeline.avro.CrmEvent;
 import io.kpipeline.avro.DeadLetter;
 import io.kpipeline.avro.SpendRecorded;
+import io.kpipeline.avro.TouchpointLogged;
 import io.kpipeline.schemas.event.EntityKey;
 import io.kpipeline.schemas.event.EventRules;
 import io.kpipeline.schemas.event.InvalidEventException;
@@ -13,6 +14,7 @@ import io.kpipeline.streams.aggregate.DeltaBuffer;
 import io.kpipeline.streams.aggregate.Parts;
 import io.kpipeline.streams.entity.AccountState;
 import io.kpipeline.streams.entity.EntityRecord;
+import io.kpipeline.streams.entity.TouchLog;
 import io.kpipeline.streams.facts.Counterparts;
 import io.kpipeline.streams.facts.FactsMessage;
 import io.kpipeline.streams.store.WriteBehindStore;
@@ -43,10 +45,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The entity stage, one task per partition of entities: stores each valid event in its entity's event set
- * (deduplicated by eventId, refused when older than the correction horizon against the stream time of this
- * instance's entity tasks, {@link StreamClock}), refolds
- * the entity, and sums the difference between its old and new contributions per cell until the next commit, when
+ * The entity stage, one task per partition of entities: stores each valid event in its entity's event set (a lead's
+ * touchpoints apart, {@link LeadTouchpoints}), deduplicated by eventId and refused when older than the correction
+ * horizon against the stream time of this instance's entity tasks ({@link StreamClock}), refolds the entity, and sums the difference between its old and new contributions per cell until the next commit, when
  * the sums go to {@code kpi-deltas}. Facts from linked entities arrive on the facts topic and refresh their reader
  * the same way; an entity whose facts for a reader change sends them there.
  */
@@ -55,6 +56,7 @@ final class EntityStageProcessor implements Processor<String, Object, String, Ob
     /** cells summed before they are sent between commits anyway: bounds the buffer in a long backlog */
     private static final int MAX_PENDING_CELLS = 200_000;
     private static final String STREAM_TIME = "stream-time";
+    private static final String LEAD = "lead:", DEAL = "deal:";
     private EngineSettings settings;
     private final EngineCounters counters;
     private ProcessorContext<String, Object> context;
@@ -62,6 +64,8 @@ final class EntityStageProcessor implements Processor<String, Object, String, Ob
     private EntityRepository entities;
     private Counterparts counterparts;
     private DeltaBuffer deltas;
+    private LeadTouchpoints leadTouches;
+    private TouchLog touchLog;
     private FlushForwarder flushForwarder;
     /** append time of the oldest event whose changes wait in {@link #deltas}; -1: none */
     private long oldestPending = -1;
@@ -87,9 +91,11 @@ final class EntityStageProcessor implements Processor<String, Object, String, Ob
             clock.observe(own);
         }
         WriteBehindStore<EntityRecord> records = WriteBehindStore.unwrap(context.getStateStore(Stores.ENTITIES));
-        entities = new EntityRepository(records, WriteBehindStore.unwrap(context.getStateStore(Stores.ENTITY_FACTS)), settings);
+        touchLog = new TouchLog(WriteBehindStore.unwrap(context.getStateStore(Stores.TOUCHES)));
+        entities = new EntityRepository(records, WriteBehindStore.unwrap(context.getStateStore(Stores.ENTITY_FACTS)), touchLog, settings);
         counterparts = new Counterparts(entities);
         deltas = new DeltaBuffer(settings.calendar());
+        leadTouches = new LeadTouchpoints(entities, counterparts, deltas);
         // The summed changes leave with the commit that stores the entities they came from: state, deltas and offsets
         // are then one transaction, and a crash either keeps all three or replays the events that made them.
         flushForwarder = new FlushForwarder(context);
@@ -117,6 +123,15 @@ final class EntityStageProcessor implements Processor<String, Object, String, Ob
     }
 
     private void processEvent(Record<String, Object> record) {
+        long read = touchLog.recordsRead();
+        try {
+            processInput(record);
+        } finally {
+            counters.touchRecordsRead(touchLog.recordsRead() - read);
+        }
+    }
+
+    private void processInput(Record<String, Object> record) {
         if (record.value() instanceof FactsMessage facts) {
             receive(record.key(), facts, record.timestamp());
             return;
@@ -147,14 +162,28 @@ final class EntityStageProcessor implements Processor<String, Object, String, Ob
     private void apply(Record<String, Object> record, CrmEvent event) {
         String entity = EntityKey.of(event);
         entities.clearCache();
-        byte[] framed = EventBodies.framedOf(event);
-        boolean appended = framed == null ? entities.append(entity, event)
-                : entities.append(entity, event, framed, WireFormat.HEADER_LENGTH, framed.length - WireFormat.HEADER_LENGTH);
-        if (!appended) {
-            counters.duplicate();
-            return;
+        boolean lead = entity.startsWith(LEAD);
+        if (lead && event.getPayload() instanceof TouchpointLogged touch) {
+            TouchLog.Change change = entities.appendTouch(entity, event, touch);
+            if (change == null) {
+                counters.duplicate();
+                return;
+            }
+            pending(record.timestamp());
+            leadTouches.update(entity, change, false);
+        } else {
+            byte[] framed = EventBodies.framedOf(event);
+            boolean appended = framed == null ? entities.append(entity, event)
+                    : entities.append(entity, event, framed, WireFormat.HEADER_LENGTH, framed.length - WireFormat.HEADER_LENGTH);
+            if (!appended) {
+                counters.duplicate();
+                return;
+            }
+            pending(record.timestamp());
+            if (lead) {
+                leadTouches.update(entity, null, false);
+            }
         }
-        pending(record.timestamp());
         refresh(entity);
         tell(entity, record.timestamp());
         counters.countApplied();
@@ -187,8 +216,12 @@ final class EntityStageProcessor implements Processor<String, Object, String, Ob
     /** Facts from a linked entity: kept, and the reader refreshed with them. */
     private void receive(String reader, FactsMessage facts, long timestamp) {
         entities.clearCache();
+        byte[] before = entities.facts(reader).received.get(facts.source());
         entities.received(reader, facts.source(), facts.facts());
         pending(timestamp);
+        if (reader.startsWith(LEAD)) {
+            leadTouches.update(reader, null, facts.source().startsWith(DEAL) && Counterparts.dealTouchesDiffer(before, facts.facts()));
+        }
         refresh(reader);
         tell(reader, timestamp);
     }
@@ -288,7 +321,7 @@ final class EntityStageProcessor implements Processor<String, Object, String, Ob
         String kind = entity.substring(0, colon), id = entity.substring(colon + 1);
         switch (kind) {
             case "lead":
-                return LeadContributions.of(entities.lead(id), counterparts.dealsOf(id), settings);
+                return LeadContributions.of(entities.lead(id), counterparts.dealsOf(id), entities.leadTouches(entity).meeting(), settings);
             case "deal": {
                 DealState deal = entities.deal(id);
                 return deal == null ? List.of() : DealContributions.of(deal, counterparts.sourceLead(deal));

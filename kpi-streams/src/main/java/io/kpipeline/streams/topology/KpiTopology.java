@@ -129,7 +129,7 @@ public final class KpiTopology {
                 .mapValues(v -> (Object) v, Named.as("as-entity-input"))
                 .merge(facts, Named.as("events-and-facts"))
                 .process(() -> new EntityStageProcessor(settings, counters, clock), Named.as("kpi-entities"),
-                        Stores.ENTITIES, Stores.ENTITY_FACTS, Stores.META);
+                        Stores.ENTITIES, Stores.ENTITY_FACTS, Stores.TOUCHES, Stores.META);
         Map<String, KStream<String, Object>> out = entityOut.split(Named.as("entities-"))
                 .branch((k, v) -> v instanceof FactsMessage, Branched.as("facts"))
                 .branch((k, v) -> v instanceof Deltas, Branched.as("deltas"))
@@ -173,6 +173,7 @@ public final class KpiTopology {
                 kv(SlaAlertProcessor.ALERTS_STORE, s, b), kv(SlaAlertProcessor.REPS_STORE, s, b), kv(RepAlertProcessor.REP_ALERTS_STORE, s, b),
                 new WriteBehindStoreBuilder<>(Stores.ENTITIES, EntityRecord.CODEC, 500_000),
                 new WriteBehindStoreBuilder<>(Stores.ENTITY_FACTS, EntityFacts.CODEC, 500_000),
+                new WriteBehindStoreBuilder<>(Stores.TOUCHES, WriteBehindStore.BYTES, 200_000),
                 new WriteBehindStoreBuilder<>(Stores.AGGREGATES, AggregateWriter.PARTS, 1_200_000),
                 org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
                         org.apache.kafka.streams.state.Stores.persistentKeyValueStore(Stores.MARKS), s, b).withCachingDisabled());

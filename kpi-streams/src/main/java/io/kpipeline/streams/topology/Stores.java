@@ -7,6 +7,11 @@ public final class Stores {
      * arrival order, and the contributions the entity made last (one {@link io.kpipeline.streams.entity.EntityRecord}).
      */
     public static final String ENTITIES = "entities";
+    /**
+     * lead key + NUL + touchpoint id → the touchpoint folded from its events; lead key + SOH + event id → its events'
+     * ids, for duplicates (a {@link io.kpipeline.streams.entity.TouchLog}).
+     */
+    public static final String TOUCHES = "entity-touches";
     /** entity key → the facts it received from linked entities and sent to them (one {@link io.kpipeline.streams.entity.EntityFacts}). */
     public static final String ENTITY_FACTS = "entity-facts";
     /** series key → aggregate parts (sums and duration histogram); what the query API reads. */
