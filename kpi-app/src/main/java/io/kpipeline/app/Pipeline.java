@@ -33,6 +33,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Timer;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -67,6 +68,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Pipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+    /** stream-thread failures within {@link #FAILURE_WINDOW} after which the instance stops rather than loop */
+    private static final int MAX_FAILURES = 3;
+    private static final Duration FAILURE_WINDOW = Duration.ofMinutes(10);
+    private DependencyProbe probe;
+    private final java.util.ArrayDeque<Long> failures = new java.util.ArrayDeque<>();
+    private volatile ReadOnlyKeyValueStore<String, String> fxStore;
+    /** why stream processing stopped for good, or null */
+    private volatile String fatal;
     private final KpiConfig config;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -130,6 +139,8 @@ public final class Pipeline implements AutoCloseable {
         } else {
             registry = new RestSchemaRegistryClient(registryUrl, null);
         }
+        probe = new DependencyProbe(client, registry);
+        resources.add(probe);
         startStreams();
         bindMetrics();
         DistributionSummary delivery = DistributionSummary.builder("kpi_update_delivery_seconds")
@@ -138,7 +149,7 @@ public final class Pipeline implements AutoCloseable {
         resources.add(new LiveFeed(client, registry, pointHub, alertHub, ms -> delivery.record(ms / 1000.0)).start());
         EventSink webhookSink = new EventSink(client, registry, "crm-events", "crm-events-dlq");
         resources.add(webhookSink);
-        var webhooks = Webhooks.from(config, webhookSink, metrics);
+        var webhooks = Webhooks.from(config, webhookSink, metrics, this::admission);
         io.kpipeline.app.http.Tls tls = config.tls();
         api = new ApiServer(config.get("host"), config.integer("port"), config.longValue("webhook-max-bytes"),
                 new ApiServer.Services(JsonNodeFactory.instance.objectNode().put("reportingCurrency", config.get("reporting-currency"))
@@ -182,15 +193,14 @@ public final class Pipeline implements AutoCloseable {
         var topology = KpiTopology.build(TopicNames.forApplication(applicationId), registry, settings, counters,
                 config.duration("publish-interval"), alerting, alertCounters, eventPartitions);
         streams = new KafkaStreams(topology, p);
-        streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("stream processing failed; replacing the thread: {}", e.toString());
-            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+        streams.setUncaughtExceptionHandler(this::threadFailed);
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
                 query = new KpiQuery(new RollupSeriesReader(new StoreSeriesReader(localStore(Stores.AGGREGATES))),
                         settings.calendar(), Clock.systemUTC());
                 alertStore = localStore(SlaAlertProcessor.ALERTS_STORE);
+                fxStore = streams.store(StoreQueryParameters.fromNameAndType(io.kpipeline.streams.topology.FxRateUpdater.STORE,
+                        QueryableStoreTypes.<String, String>keyValueStore()));
                 repAlertStore = localStore(io.kpipeline.streams.alerts.RepAlertProcessor.REP_ALERTS_STORE);
             }
         });
@@ -200,6 +210,48 @@ public final class Pipeline implements AutoCloseable {
                 org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30))));
     }
 
+    /**
+     * Why the engine would refuse a valid event, asked before a webhook answers: the exchange rates of the
+     * configuration and those published on the rates topic (once the engine runs), and the correction horizon before
+     * this instance's stream time.
+     */
+    private io.kpipeline.schemas.event.InvalidEventException admission(io.kpipeline.avro.CrmEvent event) {
+        io.kpipeline.streams.config.EngineSettings s = settings;
+        var rates = fxStore;
+        if (rates != null) {
+            s = s.withFx(s.fx().withLive(io.kpipeline.streams.topology.FxRateUpdater.source(rates)));
+        }
+        try {
+            return io.kpipeline.streams.event.Admission.refusal(event, s, counters.streamTime());
+        } catch (org.apache.kafka.streams.errors.InvalidStateStoreException e) {
+            return io.kpipeline.streams.event.Admission.refusal(event, settings, counters.streamTime());
+        }
+    }
+
+    /**
+     * A stream thread died: a passing failure (a broker restart, a timeout) is met by a new thread; the same failure
+     * again and again is not retried forever: after {@link #MAX_FAILURES} within {@link #FAILURE_WINDOW} this
+     * instance stops processing and /health says DOWN with the cause (its partitions go to the other instances).
+     */
+    private org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse threadFailed(Throwable e) {
+        long now = System.currentTimeMillis();
+        synchronized (failures) {
+            failures.addLast(now);
+            while (!failures.isEmpty() && failures.peekFirst() < now - FAILURE_WINDOW.toMillis()) {
+                failures.removeFirst();
+            }
+            Throwable cause = e.getCause() != null && e instanceof org.apache.kafka.streams.errors.StreamsException ? e.getCause() : e;
+            if (failures.size() >= MAX_FAILURES) {
+                fatal = failures.size() + " stream-thread failures within " + FAILURE_WINDOW.toMinutes() + " min, the last: " + cause;
+                LOG.error("stream processing stopped: {}", fatal, e);
+                return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
+            LOG.error("stream processing failed ({} of {} allowed within {} min); replacing the thread", failures.size(), MAX_FAILURES - 1,
+                    FAILURE_WINDOW.toMinutes(), e);
+        }
+        return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+
     private ReadOnlyKeyValueStore<String, byte[]> localStore(String name) {
         return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, byte[]>keyValueStore()));
     }
@@ -207,16 +259,21 @@ public final class Pipeline implements AutoCloseable {
     /** Creates the topics that do not exist yet; returns how many partitions crm-events has (it may have existed). */
     private int createTopics(Map<String, Object> client) {
         int partitions = config.integer("partitions");
+        // the output topics are read by other people's clients: kept in a codec every client reads without plug-ins
+        // (kafkajs reads only gzip natively), the broker recompressing what the engine's producer writes
+        Map<String, String> output = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.COMPRESSION_TYPE_CONFIG, config.get("output-compression"));
         try (Admin admin = Admin.create(client)) {
             short rf = (short) (config.replicationFactor().isPresent() ? config.replicationFactor().getAsInt()
                     : Math.min(3, admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size()));
             List<NewTopic> topics = List.of(
                     new NewTopic("crm-events", config.integer("event-partitions"), rf).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")),
                     new NewTopic("crm-events-dlq", partitions, rf).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")),
-                    new NewTopic("kpi-updates", partitions, rf).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
-                    new NewTopic("kpi-alerts", partitions, rf).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+                    new NewTopic("kpi-updates", partitions, rf).configs(output),
+                    new NewTopic("kpi-alerts", partitions, rf).configs(output),
                     new NewTopic("kpi-fx-rates", 1, rf).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
             create(admin, topics);
+            outputCompression(admin, config.get("output-compression"));
             int events = partitions(admin, "crm-events");
             // the entity stage reads its events and its facts from partitions of the same number
             String facts = TopicNames.forApplication(applicationId).entityFacts();
@@ -233,6 +290,22 @@ public final class Pipeline implements AutoCloseable {
             throw new IllegalStateException("interrupted while creating topics");
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("Kafka at " + bootstrap + " did not answer: " + e.getMessage());
+        }
+    }
+
+    /** Sets the output topics' compression on topics that existed before (a change of the setting applies at start). */
+    private static void outputCompression(Admin admin, String codec) throws InterruptedException {
+        var op = new org.apache.kafka.clients.admin.AlterConfigOp(new org.apache.kafka.clients.admin.ConfigEntry(TopicConfig.COMPRESSION_TYPE_CONFIG, codec),
+                org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET);
+        Map<org.apache.kafka.common.config.ConfigResource, java.util.Collection<org.apache.kafka.clients.admin.AlterConfigOp>> ops = new java.util.HashMap<>();
+        for (String topic : List.of("kpi-updates", "kpi-alerts")) {
+            ops.put(new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic), List.of(op));
+        }
+        try {
+            admin.incrementalAlterConfigs(ops).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("could not set compression.type={} on kpi-updates and kpi-alerts (output-compression): {}", codec,
+                    e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
         }
     }
 
@@ -266,9 +339,16 @@ public final class Pipeline implements AutoCloseable {
     private void bindMetrics() {
         new KafkaStreamsMetrics(streams).bindTo(metrics);
         new JvmMemoryMetrics().bindTo(metrics);
-        FunctionCounter.builder("kpi_events_applied", counters, EngineCounters::applied).register(metrics);
-        FunctionCounter.builder("kpi_events_duplicate", counters, EngineCounters::duplicates).register(metrics);
-        FunctionCounter.builder("kpi_events_rejected", counters, EngineCounters::rejectedTotal).register(metrics);
+        // jvm_gc_live_data_size_bytes: the heap a full or old collection left, the figure that shows a leak
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(metrics);
+        resources.add(gc);
+        FunctionCounter.builder("kpi_events_applied", counters, EngineCounters::applied)
+                .description("events this instance's entity tasks applied (each instance counts its own share)").register(metrics);
+        FunctionCounter.builder("kpi_events_duplicate", counters, EngineCounters::duplicates)
+                .description("events that repeated an eventId already applied (changed nothing)").register(metrics);
+        FunctionCounter.builder("kpi_events_rejected", counters, EngineCounters::rejectedTotal)
+                .description("events not applied (invalid, too late, no exchange rate, failed): on the dead-letter topic").register(metrics);
         DistributionSummary lag = DistributionSummary.builder("kpi_processing_lag_seconds")
                 .description("time from an event's append to crm-events to its application by the engine (visible to queries at the next commit)")
                 .publishPercentiles(0.5, 0.99).register(metrics);
@@ -288,20 +368,25 @@ public final class Pipeline implements AutoCloseable {
         });
         java.util.Set<String> bound = java.util.concurrent.ConcurrentHashMap.newKeySet();
         binder.scheduleAtFixedRate(() -> {
-            bindEach("kpi_events_rejected_by_reason", "reason", counters.rejectedByReason(), bound);
-            bindEach("kpi_alerts_fired", "rule", alertCounters.firedByRule(), bound);
-            bindEach("kpi_alerts_resolved", "rule", alertCounters.resolvedByRule(), bound);
+            bindEach("kpi_events_rejected_by_reason", "reason", "events not applied, by reason (each is on the dead-letter topic with it)",
+                    counters.rejectedByReason(), bound);
+            bindEach("kpi_alerts_fired", "rule", "alerts fired, by rule", alertCounters.firedByRule(), bound);
+            bindEach("kpi_alerts_resolved", "rule", "alerts resolved, by rule", alertCounters.resolvedByRule(), bound);
         }, 0, 2, java.util.concurrent.TimeUnit.SECONDS);
         resources.add(binder::shutdownNow);
-        FunctionCounter.builder("kpi_points_published", counters, EngineCounters::publishedPoints).register(metrics);
+        FunctionCounter.builder("kpi_points_published", counters, EngineCounters::publishedPoints)
+                .description("KPI points written to kpi-updates").register(metrics);
+        FunctionCounter.builder("kpi_alerting_errors", alertCounters, AlertCounters::errors)
+                .description("events the alerting stage could not take (their KPIs were applied); the log has each cause").register(metrics);
         io.micrometer.core.instrument.Gauge.builder("kpi_series_awaiting_publication", counters, EngineCounters::awaitingPublication)
                 .description("changed series whose KPI points are not yet on kpi-updates").register(metrics);
     }
 
-    private void bindEach(String name, String tag, Map<String, java.util.concurrent.atomic.LongAdder> counts, java.util.Set<String> bound) {
+    private void bindEach(String name, String tag, String help, Map<String, java.util.concurrent.atomic.LongAdder> counts,
+                          java.util.Set<String> bound) {
         counts.forEach((value, n) -> {
             if (bound.add(name + "|" + value)) {
-                FunctionCounter.builder(name, n, java.util.concurrent.atomic.LongAdder::sum).tag(tag, value).register(metrics);
+                FunctionCounter.builder(name, n, java.util.concurrent.atomic.LongAdder::sum).tag(tag, value).description(help).register(metrics);
             }
         });
     }
@@ -392,18 +477,26 @@ public final class Pipeline implements AutoCloseable {
         ObjectNode doc = JsonNodeFactory.instance.objectNode();
         ObjectNode components = doc.putObject("components");
         boolean up = true;
+        DependencyProbe.Status kafkaStatus = probe.kafka(), registryStatus = probe.schemaRegistry();
         ObjectNode k = components.putObject("kafka");
-        k.put("status", "UP").put("bootstrapServers", bootstrap).put("embedded", kafka != null);
+        k.put("status", kafkaStatus.up() ? "UP" : "DOWN").put("detail", kafkaStatus.detail()).put("bootstrapServers", bootstrap)
+                .put("embedded", kafka != null);
         ObjectNode r = components.putObject("schemaRegistry");
-        r.put("status", "UP").put("url", registryUrl).put("embedded", embeddedRegistry != null);
+        r.put("status", registryStatus.up() ? "UP" : "DOWN").put("detail", registryStatus.detail()).put("url", registryUrl)
+                .put("embedded", embeddedRegistry != null);
+        up &= kafkaStatus.up() && registryStatus.up();
         ObjectNode s = components.putObject("streams");
         KafkaStreams.State state = streams.state();
-        boolean running = state == KafkaStreams.State.RUNNING && query != null;
+        boolean running = state == KafkaStreams.State.RUNNING && query != null && fatal == null;
         s.put("status", running ? "UP" : "DOWN").put("state", state.name());
+        if (fatal != null) {
+            s.put("cause", fatal);
+        }
         s.put("eventsApplied", counters.applied()).put("duplicates", counters.duplicates()).put("rejected", counters.rejectedTotal());
         // summed over every instance, equal counts mean every change taken so far is visible to queries
         s.put("deltasSent", counters.deltasSent()).put("deltasApplied", counters.deltasApplied());
         s.put("seriesAwaitingPublication", counters.awaitingPublication());
+        s.put("alertingErrors", alertCounters.errors());
         if (running) {
             // which instance holds the company-wide KPIs (the busiest key): for operators and fail-over tests
             try {

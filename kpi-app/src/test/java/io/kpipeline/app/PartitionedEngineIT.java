@@ -8,7 +8,6 @@ import io.kpipeline.avro.KpiPoint;
 import io.kpipeline.connectors.simulate.CrmSimulator;
 import io.kpipeline.schemas.serde.AvroDeserializer;
 import io.kpipeline.schemas.serde.AvroSerializer;
-import io.kpipeline.streams.query.KpiQuery;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -133,31 +132,7 @@ class PartitionedEngineIT {
             }
             Map<String, JsonNode> answers = new TreeMap<>();
             for (Pipeline p : pipelines) {
-                for (JsonNode kpi : KpiQuery.catalogue()) {
-                    String id = kpi.get("id").asText();
-                    boolean monthly = false;
-                    for (JsonNode g : kpi.get("grains")) {
-                        monthly |= g.asText().equals("month");
-                    }
-                    if (!monthly) {
-                        continue;
-                    }
-                    for (JsonNode d : kpi.get("dimensions")) {
-                        if (d.asText().equals("company")) {
-                            put(answers, p, "/api/kpis/" + id + "?grain=month&from=" + MONTHS.get(0) + "&to=" + MONTHS.get(MONTHS.size() - 1));
-                            continue;
-                        }
-                        for (String month : MONTHS) {
-                            JsonNode ranking = put(answers, p, "/api/kpis/" + id + "/ranking?dimension=" + d.asText() + "&grain=month&period=" + month
-                                    + "&limit=10000");
-                            // the point query of each ranked key goes to that key's owner
-                            for (JsonNode entry : ranking.get("entries")) {
-                                put(answers, p, "/api/kpis/" + id + "?dimension=" + d.asText() + "&key=" + entry.get("key").asText()
-                                        + "&grain=month&from=" + month + "&to=" + month);
-                            }
-                        }
-                    }
-                }
+                io.kpipeline.app.bench.MonthlyAnswers.collect(MONTHS, path -> put(answers, p, path));
             }
             return new Run(answers, latestUpdates(first));
         } finally {

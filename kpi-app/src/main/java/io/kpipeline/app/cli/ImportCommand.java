@@ -46,8 +46,9 @@ public final class ImportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         KpiConfig config = common.load(Map.of());
-        if (!Files.isReadable(file)) {
-            System.err.println("kpi: cannot read " + file);
+        if (!Files.isReadable(file) || Files.isDirectory(file)) {
+            String why = !Files.exists(file) ? "no such file" : Files.isDirectory(file) ? "it is a directory" : "permission denied";
+            System.err.println("kpi: cannot read " + file + ": " + why);
             return 2;
         }
         String fmt = format != null ? format : file.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv") ? "csv" : "jsonl";
@@ -66,7 +67,12 @@ public final class ImportCommand implements Callable<Integer> {
             }
         }
         Endpoints ep = Endpoints.of(config);
-        ep.requireReachable(config);
+        try {
+            ep.requireReachable(config);
+        } catch (IllegalStateException e) {
+            System.err.println("kpi: " + e.getMessage());
+            return 2;
+        }
         try (EventSink sink = new EventSink(config.kafkaClient(ep.bootstrap()),
                 new RestSchemaRegistryClient(ep.registryUrl(), null), "crm-events", "crm-events-dlq")) {
             boolean terminal = System.console() != null;

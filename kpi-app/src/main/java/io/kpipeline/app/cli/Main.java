@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code kpi} command: run, import, simulate. Errors are one line on stderr and a non-zero exit code. */
 @Command(name = "kpi", mixinStandardHelpOptions = true, version = "kpi-pipeline 0.1.0",
         description = "Real-time sales KPIs from CRM events on Kafka Streams.",
-        subcommands = {RunCommand.class, ImportCommand.class, SimulateCommand.class, BenchCommand.class})
+        subcommands = {RunCommand.class, ImportCommand.class, SimulateCommand.class, BenchCommand.class, SoakCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -58,8 +58,9 @@ public final class RunCommand implements Callable<Integer> {
         while (!pipeline.health().up()) {
             Thread.sleep(200);
         }
-        System.out.printf("kpi: ready in %.1f s: http://localhost:%d (Kafka %s, schema registry %s). Ctrl-C stops.%n",
-                (System.nanoTime() - started) / 1e9, pipeline.httpPort(), pipeline.bootstrapServers(), pipeline.registryUrl());
+        System.out.printf("kpi: ready in %.1f s: %s://localhost:%d (Kafka %s, schema registry %s). Ctrl-C stops.%n",
+                (System.nanoTime() - started) / 1e9, config.get("tls-keystore").isBlank() ? "http" : "https", pipeline.httpPort(), pipeline.bootstrapServers(),
+                pipeline.registryUrl());
         if (simulate) {
             EventSink sink = new EventSink(config.kafkaClient(pipeline.bootstrapServers()), pipeline.registry(),
                     "crm-events", "crm-events-dlq");

@@ -75,6 +75,7 @@ public final class KpiConfig {
         DEFAULTS.put("standby-replicas", "1");
         DEFAULTS.put("replication-factor", "");
         DEFAULTS.put("session-timeout", "PT10S");
+        DEFAULTS.put("output-compression", "gzip");
     }
 
     /** {@code kafka.*} settings go to every Kafka client as they are (security.protocol, sasl.*, ssl.*, ...). */
@@ -111,9 +112,8 @@ public final class KpiConfig {
             }
         }
         for (Map.Entry<String, String> e : env.entrySet()) {
-            // KPI_JAVA_OPTS is the kpi script's, for the JVM itself
-            if (e.getKey().startsWith("KPI_") && !e.getKey().equals("KPI_JAVA_OPTS")) {
-                String key = e.getKey().substring(4).toLowerCase(Locale.ROOT).replace('_', '-');
+            String key = settingOf(e.getKey());
+            if (key != null) {
                 put(values, key, e.getValue(), "environment variable " + e.getKey());
             }
         }
@@ -132,6 +132,17 @@ public final class KpiConfig {
         KpiConfig config = new KpiConfig(values);
         config.validate();
         return config;
+    }
+
+    /**
+     * The setting an environment variable sets ({@code KPI_LEAD_RESPONSE_SLA} → {@code lead-response-sla}), or null
+     * for a variable that is not one of ours ({@code KPI_JAVA_OPTS} is the kpi script's, for the JVM itself).
+     */
+    public static String settingOf(String variable) {
+        if (!variable.startsWith("KPI_") || variable.equals("KPI_JAVA_OPTS")) {
+            return null;
+        }
+        return variable.substring(4).toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** Whether {@code key} names a setting (one of the table's, or under one of its prefixes). */
@@ -185,6 +196,9 @@ public final class KpiConfig {
             throw new ConfigException("replication-factor: must be at least 1 (or blank: as many brokers as there are, up to 3)");
         }
         duration("session-timeout");
+        if (!List.of("none", "gzip", "snappy", "lz4", "zstd").contains(get("output-compression"))) {
+            throw new ConfigException("output-compression: '" + get("output-compression") + "' is not one of none, gzip, snappy, lz4, zstd");
+        }
     }
 
     /**

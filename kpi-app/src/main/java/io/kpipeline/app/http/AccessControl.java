@@ -11,19 +11,33 @@ import java.security.MessageDigest;
 /**
  * The {@code api-token} rule: when a token is set, every request needs it, as {@code Authorization: Bearer <token>}
  * or as the cookie a browser gets by opening {@code /?token=<token>} once (browsers cannot put a header on an
- * EventSource, and a token in every dashboard URL would end up in logs and history). Health and metrics stay open
+ * EventSource, and a token in every dashboard URL would end up in logs and history). The cookie holds a value derived
+ * from the token (an HMAC), not the token itself, so it cannot be replayed as an API token. Health and metrics stay open
  * for readiness probes and annotation-based Prometheus scraping (they carry counts, no KPI values); webhooks are
  * authenticated by their own CRM's scheme.
  */
 public final class AccessControl {
     static final String COOKIE = "kpi_token";
     private final byte[] token;
+    /** what the browser's cookie holds: HMAC-SHA256 of a fixed label under the token, the same on every instance */
+    private final String cookieValue;
     private final boolean secureCookie;
 
     /** @param token the token, or blank for an open API; @param tls whether the server speaks TLS (cookie Secure) */
     public AccessControl(String token, boolean tls) {
         this.token = token == null || token.isBlank() ? null : token.getBytes(StandardCharsets.UTF_8);
         this.secureCookie = tls;
+        this.cookieValue = this.token == null ? null : cookieOf(this.token);
+    }
+
+    private static String cookieOf(byte[] token) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(token, "HmacSHA256"));
+            return java.util.HexFormat.of().formatHex(mac.doFinal("kpi-pipeline dashboard session".getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
     }
 
     public boolean enabled() {
@@ -42,7 +56,7 @@ public final class AccessControl {
         }
         String offered = ctx.path().equals("/") ? ctx.queryParam("token") : null;
         if (offered != null && matches(offered)) {
-            ctx.cookie(new Cookie(COOKIE, offered, "/", -1, secureCookie, true, null, SameSite.STRICT));
+            ctx.cookie(new Cookie(COOKIE, cookieValue, "/", -1, secureCookie, true, null, SameSite.STRICT));
             ctx.redirect("/"); // the token leaves the address bar
             ctx.skipRemainingHandlers();
             return;
@@ -52,7 +66,7 @@ public final class AccessControl {
             return;
         }
         String cookie = ctx.cookie(COOKIE);
-        if (cookie != null && matches(cookie)) {
+        if (cookie != null && MessageDigest.isEqual(cookieValue.getBytes(StandardCharsets.UTF_8), cookie.getBytes(StandardCharsets.UTF_8))) {
             return;
         }
         ctx.header("WWW-Authenticate", "Bearer realm=\"kpi-pipeline\"");

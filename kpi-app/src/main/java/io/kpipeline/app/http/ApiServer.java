@@ -28,6 +28,7 @@ import java.util.function.Supplier;
  * the server.
  */
 public final class ApiServer implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ApiServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CHART_JS = "/META-INF/resources/webjars/chart.js/4.5.1/dist/chart.umd.js";
     private final Javalin server;
@@ -141,11 +142,21 @@ public final class ApiServer implements AutoCloseable {
                 error(ctx, 503, "state stores are not ready yet (starting or rebalancing); retry shortly"
                         + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
             });
-            config.routes.exception(Exception.class, (e, ctx) -> error(ctx, 500, "internal error: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage())));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                // the cause goes to the log, under a reference the answer gives: internals are not the caller's business
+                String reference = java.util.UUID.randomUUID().toString().substring(0, 8);
+                LOG.error("internal error {} answering {} {}", reference, ctx.method(), ctx.path(), e);
+                error(ctx, 500, "internal error (reference " + reference + " in the pipeline's log)");
+            });
+            // Javalin answers an unmatched path or method in plain text: every answer of this API is JSON
             config.routes.error(404, ctx -> {
-                if (ctx.result() == null) {
+                if (!isJson(ctx)) {
                     error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
+                }
+            });
+            config.routes.error(405, ctx -> {
+                if (!isJson(ctx)) {
+                    error(ctx, 405, "method " + ctx.method() + " is not allowed on " + ctx.path());
                 }
             });
         });
@@ -300,7 +311,8 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private Handler timed(String endpoint, Handler handler) {
-        Timer timer = Timer.builder("kpi_http_request").tag("endpoint", endpoint).publishPercentileHistogram().register(metrics);
+        Timer timer = Timer.builder("kpi_http_request").tag("endpoint", endpoint).description("HTTP requests answered, by endpoint")
+                .publishPercentileHistogram().register(metrics);
         return ctx -> {
             long start = System.nanoTime();
             try {
@@ -340,6 +352,11 @@ public final class ApiServer implements AutoCloseable {
 
     static void json(Context ctx, Object body) throws IOException {
         ctx.contentType("application/json").result(JSON.writeValueAsString(body));
+    }
+
+    private static boolean isJson(Context ctx) {
+        String type = ctx.res().getContentType();
+        return ctx.result() != null && type != null && type.startsWith("application/json");
     }
 
     static void error(Context ctx, int status, String message) {

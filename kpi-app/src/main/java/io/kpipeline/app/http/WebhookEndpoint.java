@@ -7,6 +7,8 @@ import io.kpipeline.connectors.kafka.EventSink;
 import io.kpipeline.connectors.webhook.WebhookConnector;
 import io.kpipeline.connectors.webhook.WebhookException;
 import io.kpipeline.connectors.webhook.WebhookRequest;
+import io.kpipeline.schemas.event.EventJson;
+import io.kpipeline.schemas.event.InvalidEventException;
 import io.kpipeline.streams.query.QueryException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,19 +32,23 @@ public final class WebhookEndpoint {
     private final String publicBaseUrl;
     private final Counter accepted;
     private final Counter rejected;
+    private final java.util.function.Function<CrmEvent, InvalidEventException> admission;
 
     /**
      * @param publicBaseUrl the scheme and host the CRM calls (behind a proxy the request's own differ), used for
      *                      signatures over the URL; blank means the request's own
      */
-    public WebhookEndpoint(WebhookConnector connector, EventSink sink, long maxBytes, String publicBaseUrl, MeterRegistry metrics) {
+    public WebhookEndpoint(WebhookConnector connector, EventSink sink, long maxBytes, String publicBaseUrl, MeterRegistry metrics,
+                           java.util.function.Function<CrmEvent, InvalidEventException> admission) {
         this.connector = connector;
+        this.admission = admission;
         this.sink = sink;
         this.maxBytes = maxBytes;
         this.publicBaseUrl = publicBaseUrl.endsWith("/") ? publicBaseUrl.substring(0, publicBaseUrl.length() - 1) : publicBaseUrl;
         this.accepted = Counter.builder("kpi_webhook_events").tag("connector", connector.name()).tag("outcome", "accepted")
                 .description("canonical events made from webhook deliveries, and items sent to the dead-letter topic").register(metrics);
-        this.rejected = Counter.builder("kpi_webhook_events").tag("connector", connector.name()).tag("outcome", "rejected").register(metrics);
+        this.rejected = Counter.builder("kpi_webhook_events").tag("connector", connector.name()).tag("outcome", "rejected")
+                .description("canonical events made from webhook deliveries, and items sent to the dead-letter topic").register(metrics);
     }
 
     public String path() {
@@ -72,6 +78,17 @@ public final class WebhookEndpoint {
             t = connector.translate(request);
         } catch (WebhookException e) {
             throw new QueryException(e.status(), e.getMessage());
+        }
+        for (CrmEvent e : java.util.List.copyOf(t.events())) {
+            // what Kafka or the engine would refuse (too large a record, too late, no exchange rate) is refused in the
+            // answer now, and dead-lettered, the rest of the delivery kept: the sender can still act on it
+            InvalidEventException refused = sink.tooLarge(sink.serialize(e));
+            if (refused == null) {
+                refused = admission.apply(e);
+            }
+            if (refused != null) {
+                t.refuse(e, refused, EventJson.write(e).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
         }
         java.util.List<java.util.concurrent.Future<?>> deadLetters = new java.util.ArrayList<>();
         for (Translation.Rejected r : t.rejected()) {

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -51,6 +50,10 @@ class DeploymentFilesTest {
             assertThat(ROOT.resolve(s.get("build").get("context").asText()).resolve(s.get("build").get("dockerfile").asText())).isRegularFile();
             JsonNode env = s.get("environment");
             env.fieldNames().forEachRemaining(var -> assertThat(KpiConfig.isSetting(setting(var))).as(name + ": " + var).isTrue());
+            // and the values pass the configuration's own checks, as the instance would load them
+            Map<String, String> variables = new HashMap<>();
+            env.fields().forEachRemaining(e -> variables.put(e.getKey(), e.getValue().asText()));
+            KpiConfig.load(null, variables, List.of(), Map.of());
             // the name the other instance forwards queries to is this service's own
             assertThat(env.get("KPI_ADVERTISED_HOST").asText()).isEqualTo(name);
             assertThat(env.get("KPI_APPLICATION_ID").asText()).isEqualTo("kpi-pipeline");
@@ -116,6 +119,9 @@ class DeploymentFilesTest {
 
         // settings: every variable is one; the advertised name is the pod's on the headless service
         byKind.get("ConfigMap").get("data").fieldNames().forEachRemaining(var -> assertThat(KpiConfig.isSetting(setting(var))).as(var).isTrue());
+        Map<String, String> configured = new HashMap<>();
+        byKind.get("ConfigMap").get("data").fields().forEachRemaining(e -> configured.put(e.getKey(), e.getValue().asText()));
+        KpiConfig.load(null, configured, List.of(), Map.of()); // the values pass the configuration's own checks
         Map<String, JsonNode> env = new HashMap<>();
         container.get("env").forEach(e -> env.put(e.get("name").asText(), e));
         env.keySet().stream().filter(v -> v.startsWith("KPI_")).forEach(v -> assertThat(KpiConfig.isSetting(setting(v))).as(v).isTrue());
@@ -143,9 +149,10 @@ class DeploymentFilesTest {
         return true;
     }
 
-    /** KPI_LEAD_RESPONSE_SLA → lead-response-sla, as KpiConfig reads the environment. */
+    /** The setting a variable names, by the configuration's own rule; every variable here must be one. */
     private static String setting(String variable) {
-        assertThat(variable).startsWith("KPI_");
-        return variable.substring(4).toLowerCase(Locale.ROOT).replace('_', '-');
+        String setting = KpiConfig.settingOf(variable);
+        assertThat(setting).as(variable + " is a setting's variable").isNotNull();
+        return setting;
     }
 }

@@ -21,6 +21,8 @@ public final class Translation {
     }
 
     private final List<CrmEvent> events = new ArrayList<>();
+    /** the delivery item each event came from */
+    private final List<Integer> eventItems = new ArrayList<>();
     private final List<Rejected> rejected = new ArrayList<>();
     private int ignored;
 
@@ -28,6 +30,7 @@ public final class Translation {
     public void add(ObjectNode event, int index, String raw) {
         try {
             events.add(EventJson.fromTree(event));
+            eventItems.add(index);
         } catch (InvalidEventException e) {
             reject(index, e, raw);
         }
@@ -39,6 +42,21 @@ public final class Translation {
 
     public void reject(int index, String code, String message, String raw) {
         reject(index, new InvalidEventException(code, message), raw);
+    }
+
+    /**
+     * Takes back an event that cannot be delivered after all (too large for a record, say): it becomes a rejected
+     * item of the delivery, with its reason and {@code raw} text.
+     */
+    public void refuse(CrmEvent event, InvalidEventException reason, byte[] raw) {
+        for (int i = 0; i < events.size(); i++) {
+            if (events.get(i) == event) {
+                events.remove(i);
+                rejected.add(new Rejected(eventItems.remove(i), reason, raw));
+                return;
+            }
+        }
+        throw new IllegalArgumentException("not an event of this translation: " + event.getEventId());
     }
 
     public void ignore() {

@@ -68,9 +68,17 @@ public final class CsvImporter {
                 JsonLocation at = rows.getParser().currentTokenLocation();
                 long line = at.getLineNr();
                 summary.lines++;
-                Translation t = mapping.map(row, JSON.writeValueAsString(row));
+                String raw = JSON.writeValueAsString(row);
+                Translation t = mapping.map(row, raw);
                 for (CrmEvent e : t.events()) {
-                    sink.send(e);
+                    var record = sink.serialize(e);
+                    var tooLarge = sink.tooLarge(record);
+                    if (tooLarge != null) {
+                        summary.reject(tooLarge, line);
+                        sink.reject(tooLarge, "import", name, line, raw.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        continue;
+                    }
+                    sink.send(record);
                     summary.sent++;
                 }
                 for (Translation.Rejected r : t.rejected()) {

@@ -113,7 +113,12 @@ public final class JsonLinesImporter {
             }
             try {
                 int from = batch.starts()[i];
-                out.add(new Parsed(n, sink.serialize(EventJson.parse(batch.bytes(), from, batch.ends()[i] - from)), null, null));
+                ProducerRecord<byte[], byte[]> record = sink.serialize(EventJson.parse(batch.bytes(), from, batch.ends()[i] - from));
+                InvalidEventException tooLarge = sink.tooLarge(record);
+                if (tooLarge != null) {
+                    throw tooLarge;
+                }
+                out.add(new Parsed(n, record, null, null));
             } catch (InvalidEventException e) {
                 out.add(new Parsed(n, null, e, batch.line(i)));
             }

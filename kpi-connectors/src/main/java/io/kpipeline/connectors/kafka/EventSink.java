@@ -31,6 +31,8 @@ public final class EventSink implements AutoCloseable {
     private final AvroSerializer<DeadLetter> deadLetters;
     private final String eventTopic;
     private final String deadLetterTopic;
+    /** the producer's max.request.size: a record over it would fail its send */
+    private final int maxRecordBytes;
     private final AtomicLong acked = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
@@ -48,6 +50,8 @@ public final class EventSink implements AutoCloseable {
         config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
         config.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
         this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        Object max = config.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        this.maxRecordBytes = max == null ? 1024 * 1024 : Integer.parseInt(max.toString());
         this.events = new AvroSerializer<>(registry, false);
         this.deadLetters = new AvroSerializer<>(registry, false);
         this.eventTopic = eventTopic;
@@ -61,6 +65,20 @@ public final class EventSink implements AutoCloseable {
     /** An event as its record (key, wire-format value); thread-safe, so callers may serialize in parallel. */
     public ProducerRecord<byte[], byte[]> serialize(CrmEvent event) {
         return new ProducerRecord<>(eventTopic, EntityKey.of(event).getBytes(StandardCharsets.UTF_8), events.serialize(eventTopic, event));
+    }
+
+    /**
+     * Why a record cannot be sent (its size over the producer's request limit, which the broker's record limit
+     * matches by default); null when it can. Callers refuse such an event in their answer or dead-letter it.
+     */
+    public InvalidEventException tooLarge(ProducerRecord<byte[], byte[]> record) {
+        // a record's overhead in its batch (headers, varints, the batch header) is well under 128 bytes
+        long size = (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length) + 128L;
+        if (size <= maxRecordBytes) {
+            return null;
+        }
+        return new InvalidEventException("TOO_LARGE", "the event is " + (size - 128) + " bytes as a record, over the record limit of "
+                + maxRecordBytes + " bytes (max.request.size)");
     }
 
     /** Sends events and returns once the broker has acknowledged every one (or throws naming the failure). */
@@ -86,8 +104,11 @@ public final class EventSink implements AutoCloseable {
      */
     public java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> reject(InvalidEventException reason, String source,
                                                                                                 String file, Long line, byte[] raw) {
-        DeadLetter dl = new DeadLetter(reason.getMessage(), reason.reasonCode(), source, file, line, null, null, null, null,
-                ByteBuffer.wrap(raw), Instant.now());
+        // the input is kept whole unless it would make the dead letter itself too large to send
+        int keep = maxRecordBytes / 2;
+        String message = reason.getMessage() + (raw.length > keep ? " (input truncated to its first " + keep + " of " + raw.length + " bytes)" : "");
+        DeadLetter dl = new DeadLetter(message, reason.reasonCode(), source, file, line, null, null, null, null,
+                ByteBuffer.wrap(raw, 0, Math.min(raw.length, keep)), Instant.now());
         return producer.send(new ProducerRecord<>(deadLetterTopic, null, deadLetters.serialize(deadLetterTopic, dl)), callback);
     }
 

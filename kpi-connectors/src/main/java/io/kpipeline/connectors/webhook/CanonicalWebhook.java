@@ -25,7 +25,10 @@ public final class CanonicalWebhook implements WebhookConnector {
 
     @Override
     public void authenticate(WebhookRequest request) {
-        if (!Secrets.equal(request.header("Authorization"), "Bearer " + token)) {
+        // the scheme is case-insensitive (RFC 7235), the token is not
+        String header = request.header("Authorization");
+        String offered = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+        if (!Secrets.equal(offered, token)) {
             throw WebhookException.unauthorized("missing or wrong bearer token");
         }
     }

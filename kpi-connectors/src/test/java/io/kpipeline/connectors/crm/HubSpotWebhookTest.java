@@ -38,6 +38,25 @@ class HubSpotWebhookTest {
         return Samples.post(URL, Map.of(HubSpotSignature.SIGNATURE, signature.sign("POST", URL, body, ts), HubSpotSignature.TIMESTAMP, ts), body);
     }
 
+    /**
+     * A vector worked out apart from this code, with OpenSSL, as HubSpot's documentation describes v3 (Base64 of
+     * HMAC-SHA256 over method + URI + body + timestamp, keyed by the client secret):
+     * {@code printf '%s' "POST${url}${body}${ts}" | openssl dgst -sha256 -hmac "$secret" -binary | base64}
+     */
+    @Test
+    void shouldAcceptTheSignatureOfAFixedVectorAndRefuseItChanged() {
+        String secret = "fixed-vector-client-secret";
+        String body = "[{\"eventId\":1,\"subscriptionType\":\"deal.creation\",\"objectId\":123}]";
+        String ts = "1764662400000"; // 2025-12-02T08:00:00Z
+        String expected = "R9AcYEaa3J7eNgrD9BrkEyYhBGjOBTP23/FwBkbUkXU=";
+        HubSpotSignature v3 = new HubSpotSignature(secret, Duration.ofMinutes(5), Clock.fixed(Instant.ofEpochMilli(Long.parseLong(ts)), ZoneOffset.UTC));
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        v3.verify(Samples.post(URL, Map.of(HubSpotSignature.SIGNATURE, expected, HubSpotSignature.TIMESTAMP, ts), bytes));
+        String changed = expected.substring(0, 10) + (expected.charAt(10) == 'A' ? 'B' : 'A') + expected.substring(11);
+        assertThatThrownBy(() -> v3.verify(Samples.post(URL, Map.of(HubSpotSignature.SIGNATURE, changed, HubSpotSignature.TIMESTAMP, ts), bytes)))
+                .isInstanceOf(WebhookException.class).hasMessageContaining("does not match");
+    }
+
     @Test
     void shouldTranslateDocumentedContactAndDealEvents() {
         Translation t = hubspot.translate(signed(Samples.bytes("hubspot-deal-journey.json"), now.toEpochMilli()));

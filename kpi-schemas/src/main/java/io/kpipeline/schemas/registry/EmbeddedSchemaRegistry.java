@@ -60,6 +60,16 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             config.routes.get("/schemas/ids/{id}/schema", ctx ->
                     ctx.contentType(CONTENT_TYPE).result(core.schemaById(id(ctx)).toString()));
             config.routes.get("/schemas/types", ctx -> json(ctx, List.of("AVRO")));
+            config.routes.get("/schemas/ids/{id}/versions", ctx -> {
+                List<Map<String, Object>> out = new java.util.ArrayList<>();
+                for (Map.Entry<String, Integer> sv : core.subjectVersions(id(ctx))) {
+                    Map<String, Object> entry = new LinkedHashMap<>();
+                    entry.put("subject", sv.getKey());
+                    entry.put("version", sv.getValue());
+                    out.add(entry);
+                }
+                json(ctx, out);
+            });
             config.routes.post("/compatibility/subjects/{subject}/versions/{version}", ctx -> {
                 String subject = ctx.pathParam("subject");
                 String text = schemaText(ctx);
@@ -84,8 +94,15 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
                 core.setCompatibility(null, level);
                 json(ctx, Map.of("compatibility", level.name()));
             });
-            config.routes.get("/config/{subject}", ctx ->
-                    json(ctx, Map.of("compatibilityLevel", core.compatibility(ctx.pathParam("subject")).name())));
+            config.routes.get("/config/{subject}", ctx -> {
+                // as Confluent's: a subject without a level of its own is 404/40408 unless the global one is asked for
+                String subject = ctx.pathParam("subject");
+                var own = core.subjectCompatibility(subject);
+                if (own.isEmpty() && !"true".equalsIgnoreCase(ctx.queryParam("defaultToGlobal"))) {
+                    throw new SchemaRegistryException(404, 40408, "Subject '" + subject + "' does not have subject-level compatibility configured");
+                }
+                json(ctx, Map.of("compatibilityLevel", own.orElse(core.compatibility(null)).name()));
+            });
             config.routes.put("/config/{subject}", ctx -> {
                 CompatibilityLevel level = CompatibilityLevel.parse(field(ctx, "compatibility"));
                 core.setCompatibility(ctx.pathParam("subject"), level);
@@ -158,7 +175,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         try {
             return new Schema.Parser().parse(text);
         } catch (RuntimeException e) {
-            throw new SchemaRegistryException(422, 42201, "Invalid schema: " + e.getMessage());
+            throw new SchemaRegistryException(422, 42201, "Invalid schema: " + SchemaRegistryCore.plain(e));
         }
     }
 
@@ -176,7 +193,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             JsonNode value = body == null ? null : body.get(name);
             return value == null || value.isNull() ? null : value.asText();
         } catch (java.io.IOException e) {
-            throw new SchemaRegistryException(422, 42201, "The request body is not JSON: " + e.getMessage());
+            throw new SchemaRegistryException(422, 42201, "The request body is not JSON: " + SchemaRegistryCore.plain(e));
         }
     }
 

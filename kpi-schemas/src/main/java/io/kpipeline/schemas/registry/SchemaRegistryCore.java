@@ -157,6 +157,22 @@ public final class SchemaRegistryCore implements SchemaRegistryClient {
         return subject == null ? globalLevel : subjectLevels.getOrDefault(subject, globalLevel);
     }
 
+    /** The subject's own compatibility level, if one was set (the global level applies otherwise). */
+    public synchronized java.util.Optional<CompatibilityLevel> subjectCompatibility(String subject) {
+        return java.util.Optional.ofNullable(subjectLevels.get(subject));
+    }
+
+    /** Every live (subject, version) registered with the schema of this id, in subject order; 404/40403 if none. */
+    public synchronized List<Map.Entry<String, Integer>> subjectVersions(int id) {
+        List<Map.Entry<String, Integer>> out = new java.util.ArrayList<>();
+        subjects.forEach((subject, versions) -> versions.values().stream().filter(v -> v.id() == id && !v.deleted())
+                .forEach(v -> out.add(Map.entry(subject, v.version()))));
+        if (out.isEmpty() && !schemasById.containsKey(id)) {
+            throw new SchemaRegistryException(404, 40403, "Schema " + id + " not found");
+        }
+        return out;
+    }
+
     /** Soft-deletes every version of a subject and returns the deleted version numbers. */
     public synchronized List<Integer> deleteSubject(String subject) {
         List<Version> live = liveVersions(subject);
@@ -201,7 +217,7 @@ public final class SchemaRegistryCore implements SchemaRegistryClient {
         try {
             return new Schema.Parser().parse(schemaText);
         } catch (SchemaParseException | NullPointerException e) {
-            throw new SchemaRegistryException(422, 42201, "Invalid schema: " + e.getMessage());
+            throw new SchemaRegistryException(422, 42201, "Invalid schema: " + plain(e));
         }
     }
 
@@ -243,4 +259,22 @@ public final class SchemaRegistryCore implements SchemaRegistryClient {
             throw new IllegalStateException("unreadable schema log record " + entry.key(), e);
         }
     }
+    /**
+     * A parser's complaint without the parser's class names or source excerpts (Avro wraps Jackson's, whose message
+     * starts with its exception class and ends with a dump of the input): what is wrong, and where.
+     */
+    static String plain(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t && t.getCause() instanceof com.fasterxml.jackson.core.JsonProcessingException) {
+            t = t.getCause();
+        }
+        if (t instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
+            var at = j.getLocation();
+            return j.getOriginalMessage().lines().findFirst().orElse("").replaceAll("\\s*\\(for [^)]*\\)", "")
+                    + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr());
+        }
+        String message = t.getMessage() == null ? "" : t.getMessage().lines().findFirst().orElse("");
+        return message.replaceAll("(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error): ?", "");
+    }
+
 }

@@ -45,6 +45,60 @@ class EventJsonFuzzTest {
                 .as((s, field, value) -> s.replaceFirst("\"" + field + "\":(\"[^\"]*\"|[^,}]*)", "\"" + field + "\":" + (value.isEmpty() ? "\"\"" : value)));
     }
 
+    /**
+     * Mutations that keep a line valid: white space between tokens, the fields in another order, a field the contract
+     * does not know. Each must be accepted as the same event as its seed, not only not crash.
+     */
+    @Provide
+    Arbitrary<String[]> validlyMutated() {
+        return Combinators.combine(Arbitraries.of(SEEDS), Arbitraries.integers().between(0, 2), Arbitraries.longs())
+                .as((seed, kind, salt) -> new String[] {seed, validMutation(seed, kind, new java.util.Random(salt))});
+    }
+
+    private static String validMutation(String seed, int kind, java.util.Random random) {
+        try {
+            var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+            var node = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(seed);
+            switch (kind) {
+                case 0 -> {
+                    // white space after any structural character outside strings
+                    StringBuilder out = new StringBuilder();
+                    boolean inString = false;
+                    for (int i = 0; i < seed.length(); i++) {
+                        char c = seed.charAt(i);
+                        out.append(c);
+                        if (c == '"' && (i == 0 || seed.charAt(i - 1) != '\\')) {
+                            inString = !inString;
+                        }
+                        if (!inString && (c == ',' || c == ':' || c == '{') && random.nextBoolean()) {
+                            out.append(" \t ".substring(0, 1 + random.nextInt(3)));
+                        }
+                    }
+                    return out.toString();
+                }
+                case 1 -> {
+                    List<String> names = new java.util.ArrayList<>();
+                    node.fieldNames().forEachRemaining(names::add);
+                    java.util.Collections.shuffle(names, random);
+                    var shuffled = mapper.createObjectNode();
+                    names.forEach(n -> shuffled.set(n, node.get(n)));
+                    return mapper.writeValueAsString(shuffled);
+                }
+                default -> {
+                    node.put("x-crm-extra" + random.nextInt(100), "ignored " + random.nextInt());
+                    return mapper.writeValueAsString(node);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Property(tries = 1500)
+    void validlyMutatedLinesAreAcceptedAsTheSameEvent(@ForAll("validlyMutated") String[] seedAndMutation) {
+        assertThat(EventJson.parse(seedAndMutation[1])).as(seedAndMutation[1]).isEqualTo(EventJson.parse(seedAndMutation[0]));
+    }
+
     @Property(tries = 3000)
     void mutatedLinesParseOrAreRejectedWithAReason(@ForAll("mutated") String line) {
         check(line);

@@ -156,6 +156,52 @@ class SchemaRegistryProtocolTest {
                 .hasMessageContaining("cannot fetch schema 42");
     }
 
+    /** The raw HTTP answer of the embedded registry, as Confluent's clients see it. */
+    private java.net.http.HttpResponse<String> http(String method, String path, String body) throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + server.port() + path))
+                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody() : java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        return java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void shouldAnswerASubjectWithoutALevelOfItsOwnAsConfluentDoes() throws Exception {
+        // Confluent: GET /config/{subject} is 404 / 40408 unless the subject has a level, or defaultToGlobal=true
+        client.register("a-value", new Schema.Parser().parse(V1));
+        var own = http("GET", "/config/a-value", null);
+        assertThat(own.statusCode()).isEqualTo(404);
+        assertThat(own.body()).contains("\"error_code\":40408").contains("a-value");
+        var global = http("GET", "/config/a-value?defaultToGlobal=true", null);
+        assertThat(global.statusCode()).isEqualTo(200);
+        assertThat(global.body()).contains("\"compatibilityLevel\":\"BACKWARD\"");
+        client.setCompatibility("a-value", CompatibilityLevel.FULL);
+        assertThat(http("GET", "/config/a-value", null).body()).contains("\"compatibilityLevel\":\"FULL\"");
+    }
+
+    @Test
+    void shouldListTheSubjectVersionsOfASchemaId() throws Exception {
+        Schema v1 = new Schema.Parser().parse(V1);
+        int id = client.register("a-value", v1);
+        client.register("b-value", v1);
+        var answer = http("GET", "/schemas/ids/" + id + "/versions", null);
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.body()).isEqualTo("[{\"subject\":\"a-value\",\"version\":1},{\"subject\":\"b-value\",\"version\":1}]");
+        var unknown = http("GET", "/schemas/ids/999/versions", null);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).contains("\"error_code\":40403");
+    }
+
+    @Test
+    void shouldNameWhatIsWrongWithAnInvalidSchemaWithoutParserClassNames() throws Exception {
+        var notJson = http("POST", "/subjects/a-value/versions", "{\"schema\": \"{not json\"}");
+        assertThat(notJson.statusCode()).isEqualTo(422);
+        assertThat(notJson.body()).contains("\"error_code\":42201").contains("Invalid schema").doesNotContain("jackson").doesNotContain("Exception");
+        var badBody = http("POST", "/subjects/a-value/versions", "{schema: 1");
+        assertThat(badBody.statusCode()).isEqualTo(422);
+        assertThat(badBody.body()).contains("not JSON").contains("line 1").doesNotContain("jackson").doesNotContain("Exception");
+    }
+
     private static byte[] encode(Schema schema, GenericRecord record) throws java.io.IOException {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);

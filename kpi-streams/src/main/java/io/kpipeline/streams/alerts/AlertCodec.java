@@ -3,42 +3,59 @@ package io.kpipeline.streams.alerts;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kpipeline.avro.Alert;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.avro.specific.SpecificDatumWriter;
+import io.kpipeline.streams.codec.ByteReader;
+import io.kpipeline.streams.codec.ByteWriter;
+import io.kpipeline.streams.entity.StateCodec;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 
-/** Alerts in the alert store (plain Avro binary) and as the API shows them (JSON). */
+/**
+ * Alerts in the alert stores and as the API shows them (JSON). Stored field by field behind a format byte, not as
+ * Avro in this build's schema (which a later build could not read without it).
+ */
 public final class AlertCodec {
-    private static final SpecificDatumWriter<Alert> WRITER = new SpecificDatumWriter<>(Alert.class);
-    private static final SpecificDatumReader<Alert> READER = new SpecificDatumReader<>(Alert.class);
+    private static final int FORMAT = 1;
 
     private AlertCodec() {
     }
 
-    public static byte[] encode(Alert alert) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(160);
-        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-        try {
-            WRITER.write(alert, encoder);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    public static byte[] encode(Alert a) {
+        ByteWriter w = new ByteWriter(160).writeByte(FORMAT);
+        w.writeString(a.getId()).writeString(a.getRule()).writeString(a.getStatus()).writeString(a.getLeadId())
+                .writeString(a.getRepId()).writeString(a.getTeamId()).writeString(a.getSource()).writeString(a.getSegment());
+        StateCodec.instant(w, millis(a.getCreatedAt()));
+        StateCodec.instant(w, millis(a.getDeadline()));
+        StateCodec.instant(w, millis(a.getFiredAt()));
+        StateCodec.instant(w, millis(a.getResolvedAt()));
+        w.writeBoolean(a.getWaitSeconds() != null);
+        if (a.getWaitSeconds() != null) {
+            w.writeLong(Double.doubleToLongBits(a.getWaitSeconds()));
         }
-        return out.toByteArray();
+        return w.writeString(a.getDetail()).toByteArray();
     }
 
     public static Alert decode(byte[] bytes) {
-        try {
-            return READER.read(null, DecoderFactory.get().binaryDecoder(bytes, null));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        ByteReader r = new ByteReader(bytes);
+        int format = r.readByte();
+        if (format != FORMAT) {
+            throw new IllegalStateException("stored alert of format " + format + " where this build reads " + FORMAT);
         }
+        Alert a = new Alert();
+        a.setId(r.readString());
+        a.setRule(r.readString());
+        a.setStatus(r.readString());
+        a.setLeadId(r.readString());
+        a.setRepId(r.readString());
+        a.setTeamId(r.readString());
+        a.setSource(r.readString());
+        a.setSegment(r.readString());
+        a.setCreatedAt(StateCodec.instant(r));
+        a.setDeadline(StateCodec.instant(r));
+        a.setFiredAt(StateCodec.instant(r));
+        a.setResolvedAt(StateCodec.instant(r));
+        a.setWaitSeconds(r.readBoolean() ? Double.longBitsToDouble(r.readLong()) : null);
+        a.setDetail(r.readString());
+        return a;
     }
 
     /** The API's JSON of an alert. */
@@ -58,6 +75,11 @@ public final class AlertCodec {
             o.put("detail", a.getDetail());
         }
         return o;
+    }
+
+    /** As the Avro field (timestamp-millis) holds it on kpi-alerts, so the store and the topic agree. */
+    private static Instant millis(Instant t) {
+        return t == null ? null : t.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     }
 
     private static String text(Instant t) {

@@ -9,7 +9,17 @@ import java.util.function.LongConsumer;
 public final class AlertCounters {
     private final Map<String, LongAdder> fired = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> resolved = new ConcurrentHashMap<>();
+    private final LongAdder errors = new LongAdder();
     private volatile LongConsumer delayListener = d -> { };
+
+    void error() {
+        errors.increment();
+    }
+
+    /** Events alerting could not take (the KPIs took them): counted, logged, shown on /health. */
+    public long errors() {
+        return errors.sum();
+    }
 
     void fired(String rule, long delayMillis) {
         fired.computeIfAbsent(rule, k -> new LongAdder()).increment();

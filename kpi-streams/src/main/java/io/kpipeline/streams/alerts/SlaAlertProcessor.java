@@ -69,8 +69,9 @@ public final class SlaAlertProcessor implements Processor<String, CrmEvent, Stri
         try {
             track(record.value());
         } catch (RuntimeException ex) {
-            // alerting must never stop the KPIs that share this task
-            LOG.error("alerting skipped event {}: {}", record.value().getEventId(), ex.toString());
+            // alerting must never stop the KPIs that share this task; the miss is counted (metrics, /health) and logged
+            counters.error();
+            LOG.error("alerting could not take event {} (its KPIs are not affected)", record.value().getEventId(), ex);
         }
     }
 

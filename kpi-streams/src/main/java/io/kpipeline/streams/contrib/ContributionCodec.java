@@ -16,16 +16,11 @@ import java.util.List;
  * contributions mostly share one or two sets of dimension keys: each distinct set is written once and referred to by
  * its index, which made the stored contributions a third of their size (and they were two thirds of an entity's
  * record, rewritten to RocksDB and the changelog whenever the entity changes). The encoding is deterministic, so
- * equal lists encode to equal bytes.
- *
- * <p>The encoding starts with a zero byte, which the earlier one (a list's size first, and an empty list never
- * stored) never did; entries in that earlier form, from state written by an earlier build, are still read.
+ * equal lists encode to equal bytes. A format byte comes first; measures and dimensions are written by their fixed
+ * codes, never their ordinals.
  */
 public final class ContributionCodec {
-    /** First byte of the encoding: a list's size never was, in the form before it. */
-    private static final int FORMAT = 0;
-    private static final Measure[] MEASURES = Measure.values();
-    private static final Dimension[] DIMENSIONS = Dimension.values();
+    private static final int FORMAT = 1;
 
     private ContributionCodec() {
     }
@@ -57,7 +52,7 @@ public final class ContributionCodec {
         for (int i = 0; i < index.length; i++) {
             starts[i] = w.size();
             Contribution c = list.get(i);
-            w.writeUnsigned(c.measure().ordinal());
+            w.writeString(c.measure().code());
             w.writeString(c.sub());
             w.writeBoolean(c.at() != null);
             if (c.at() != null) {
@@ -68,7 +63,7 @@ public final class ContributionCodec {
             w.writeLong(c.count());
             w.writeDecimal(c.amount());
             w.writeLong(c.millis());
-            w.writeUnsigned(c.only() == null ? 0 : c.only().ordinal() + 1);
+            w.writeByte(c.only() == null ? 0 : c.only().code());
         }
         starts[index.length] = w.size();
         return new Encoded(w.toByteArray(), countAt, starts, table.toArray(DimKeys[]::new));
@@ -84,7 +79,7 @@ public final class ContributionCodec {
     /**
      * The change from {@code stored} to {@code after} found on the bytes: the equal runs at either end are skipped
      * with two array comparisons, and only the stored middle is decoded. Null when the two cannot be aligned that
-     * way (another keys table, the earlier form, a middle that does not end on a contribution's boundary): the
+     * way (another keys table, another format, a middle that does not end on a contribution's boundary): the
      * caller then compares whole lists. Equal bytes from a boundary decode to equal contributions, since the encoding
      * is a function of the list and the table.
      */
@@ -152,17 +147,21 @@ public final class ContributionCodec {
         return new DimKeys(r.readString(), r.readString(), r.readString(), r.readString(), r.readString(), r.readString());
     }
 
-    /** One contribution; {@code table} null for the earlier form, with each contribution's keys in place. */
+    /** One contribution, its keys an index into {@code table}. */
     private static Contribution read(ByteReader r, DimKeys[] table) {
-        Measure m = MEASURES[Math.toIntExact(r.readUnsigned())];
+        String code = r.readString();
+        Measure m = Measure.byCode(code);
+        if (m == null) {
+            throw new IllegalStateException("stored contribution of an unknown measure '" + code + "'");
+        }
         String sub = r.readString();
         Instant at = r.readBoolean() ? Instant.ofEpochSecond(r.readLong(), r.readLong()) : null;
-        DimKeys keys = table == null ? readKeys(r) : table[Math.toIntExact(r.readUnsigned())];
+        DimKeys keys = table[Math.toIntExact(r.readUnsigned())];
         long count = r.readLong();
         BigDecimal amount = r.readDecimal();
         long millis = r.readLong();
-        int only = (int) r.readUnsigned();
-        return new Contribution(m, sub, at, keys, count, amount, millis, only == 0 ? null : DIMENSIONS[only - 1]);
+        int only = r.readByte();
+        return new Contribution(m, sub, at, keys, count, amount, millis, only == 0 ? null : Dimension.byCode((char) only));
     }
 
     public static List<Contribution> decode(byte[] bytes) {
@@ -171,14 +170,13 @@ public final class ContributionCodec {
             return list;
         }
         ByteReader r = new ByteReader(bytes);
-        // null: the earlier form, with each contribution's keys in place of an index
-        DimKeys[] table = null;
-        if (bytes[0] == FORMAT) {
-            r.readByte();
-            table = new DimKeys[Math.toIntExact(r.readUnsigned())];
-            for (int i = 0; i < table.length; i++) {
-                table[i] = readKeys(r);
-            }
+        int format = r.readByte();
+        if (format != FORMAT) {
+            throw new IllegalStateException("stored contributions of format " + format + " where this build reads " + FORMAT);
+        }
+        DimKeys[] table = new DimKeys[Math.toIntExact(r.readUnsigned())];
+        for (int i = 0; i < table.length; i++) {
+            table[i] = readKeys(r);
         }
         int n = Math.toIntExact(r.readUnsigned());
         for (int i = 0; i < n; i++) {

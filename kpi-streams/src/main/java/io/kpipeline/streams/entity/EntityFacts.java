@@ -38,6 +38,14 @@ public final class EntityFacts {
             return w.toByteArray();
         }
 
+        public EntityFacts copy(EntityFacts f) {
+            // the facts themselves are replaced, never written into: the maps are what change
+            EntityFacts c = new EntityFacts();
+            c.received.putAll(f.received);
+            c.sent.putAll(f.sent);
+            return c;
+        }
+
         public boolean isEmpty(EntityFacts f) {
             return f.received.isEmpty() && f.sent.isEmpty();
         }

@@ -34,6 +34,15 @@ public final class EntityRecord {
             return new ByteWriter(size + 15).writeBytes(e.events).writeBytes(e.contributions).writeBytes(e.touches).toByteArray();
         }
 
+        public EntityRecord copy(EntityRecord e) {
+            // its arrays are replaced when they change, never written into
+            EntityRecord c = new EntityRecord();
+            c.events = e.events;
+            c.contributions = e.contributions;
+            c.touches = e.touches;
+            return c;
+        }
+
         public boolean isEmpty(EntityRecord e) {
             return e.events == null && e.contributions == null && e.touches == null;
         }

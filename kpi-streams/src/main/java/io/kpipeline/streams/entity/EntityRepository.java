@@ -23,6 +23,7 @@ public final class EntityRepository {
     private final WriteBehindStore<EntityRecord> records;
     private final WriteBehindStore<EntityFacts> facts;
     private final TouchLog touches;
+    private final EventCodec codec;
     private static final EntityFacts EMPTY = new EntityFacts();
     private static final String LEAD = "lead:", DEAL = "deal:";
     private final EngineSettings settings;
@@ -31,8 +32,9 @@ public final class EntityRepository {
     private final Map<String, List<CrmEvent>> decoded = new HashMap<>();
 
     public EntityRepository(WriteBehindStore<EntityRecord> records, WriteBehindStore<EntityFacts> facts, TouchLog touches,
-                            EngineSettings settings) {
+                            EventCodec codec, EngineSettings settings) {
         this.records = records;
+        this.codec = codec;
         this.facts = facts;
         this.touches = touches;
         this.settings = settings;
@@ -48,7 +50,7 @@ public final class EntityRepository {
     public List<CrmEvent> events(String entity) {
         return Collections.unmodifiableList(decoded.computeIfAbsent(entity, k -> {
             EntityRecord record = records.value(k);
-            List<CrmEvent> list = EventCodec.decode(record == null ? null : record.events);
+            List<CrmEvent> list = codec.decode(record == null ? null : record.events);
             list.sort(EventOrder.ORDER);
             return list;
         }));
@@ -72,7 +74,7 @@ public final class EntityRepository {
         }
         List<CrmEvent> list = events(entity);
         EntityRecord record = records.update(entity, EntityRecord::new);
-        record.events = body == null ? EventCodec.append(record.events, event) : EventCodec.append(record.events, body, offset, length);
+        record.events = body == null ? codec.append(record.events, event) : codec.append(record.events, body, offset, length);
         List<CrmEvent> appended = new ArrayList<>(list);
         appended.add(event);
         appended.sort(EventOrder.ORDER);

@@ -40,6 +40,14 @@ public final class WriteBehindStore<V> implements KeyValueStore<String, byte[]>,
         byte[] encode(V value);
 
         boolean isEmpty(V value);
+
+        /**
+         * A copy of a value that later changes to it in place do not reach (for the journal of one input's changes);
+         * a codec whose values hold only immutable parts copies the holder alone.
+         */
+        default V copy(V value) {
+            return decode(encode(value));
+        }
     }
 
     /** Values kept as the bytes they are stored as. */
@@ -55,6 +63,10 @@ public final class WriteBehindStore<V> implements KeyValueStore<String, byte[]>,
         public boolean isEmpty(byte[] value) {
             return false;
         }
+
+        public byte[] copy(byte[] value) {
+            return value; // stored arrays are replaced, never written into
+        }
     };
 
     private final KeyValueStore<String, byte[]> inner;
@@ -69,9 +81,15 @@ public final class WriteBehindStore<V> implements KeyValueStore<String, byte[]>,
     /** True while {@link #slots} holds every stored key, so a key it lacks is known to be absent. */
     private boolean complete;
     private boolean loaded;
+    /** key → its value and dirty flag before {@link #begin}, for {@link #rollback}; null when not journaling */
+    private Map<String, Prior<V>> journal;
     private Runnable beforeFlush = () -> { };
     private Runnable afterFlush = () -> { };
     private Runnable onClear = () -> { };
+
+    /** A value as it was before the input being journaled changed it: a copy, since values are changed in place. */
+    private record Prior<V>(V copy, boolean dirty, boolean cached) {
+    }
 
     /** A cached value; a null value that is dirty is a pending deletion. */
     private static final class Slot<V> {
@@ -151,6 +169,7 @@ public final class WriteBehindStore<V> implements KeyValueStore<String, byte[]>,
     /** The value of {@code key} for modification: created when absent; written back at the next flush. */
     public V update(String key, Supplier<V> create) {
         Slot<V> slot = slot(key);
+        remember(key, slot);
         if (slot == null) {
             slot = new Slot<>(key, null);
             slots.put(key, slot);
@@ -166,6 +185,7 @@ public final class WriteBehindStore<V> implements KeyValueStore<String, byte[]>,
     public void set(String key, V value) {
         ensureLoaded();
         Slot<V> slot = slots.get(key);
+        remember(key, slot);
         if (slot == null) {
             slot = new Slot<>(key, value);
             slots.put(key, slot);
@@ -220,6 +240,58 @@ public final class WriteBehindStore<V> implements KeyValueStore<String, byte[]>,
                 it.remove();
             }
         }
+    }
+
+    /**
+     * Starts journaling: every value changed from now on is remembered as it was, so that {@link #rollback} can undo
+     * one input's changes whole (an input that fails half-way must change nothing).
+     */
+    public void begin() {
+        journal = new HashMap<>();
+    }
+
+    /** Keeps the changes made since {@link #begin}. */
+    public void commit() {
+        journal = null;
+    }
+
+    /** Undoes every change made since {@link #begin}. */
+    public void rollback() {
+        Map<String, Prior<V>> priors = journal;
+        journal = null;
+        if (priors == null) {
+            return;
+        }
+        for (Map.Entry<String, Prior<V>> e : priors.entrySet()) {
+            Prior<V> prior = e.getValue();
+            Slot<V> slot = slots.get(e.getKey());
+            if (!prior.cached) {
+                if (slot != null) {
+                    slot.dirty = false;
+                    slots.remove(e.getKey());
+                }
+                continue; // absent from the cache before: read from the store again when asked for, as before
+
+            }
+            if (slot == null) {
+                slot = new Slot<>(e.getKey(), null);
+                slots.put(e.getKey(), slot);
+            }
+            slot.value = prior.copy;
+            if (prior.dirty) {
+                markDirty(slot);
+            } else {
+                slot.dirty = false;
+            }
+        }
+    }
+
+    private void remember(String key, Slot<V> slot) {
+        if (journal == null || journal.containsKey(key)) {
+            return;
+        }
+        journal.put(key, slot == null ? new Prior<>(null, false, false)
+                : new Prior<>(slot.value == null ? null : codec.copy(slot.value), slot.dirty, true));
     }
 
     /** Runs before each pre-commit flush: changes buffered elsewhere are written into this store then. */

@@ -15,22 +15,39 @@ import java.util.regex.Pattern;
  * "now" period of point-in-time KPIs.
  */
 public enum Grain {
-    DAY("day", Pattern.compile("(\\d{4})-(\\d{2})-(\\d{2})")),
-    WEEK("week", Pattern.compile("(\\d{4})-W(\\d{2})")),
-    MONTH("month", Pattern.compile("(\\d{4})-(\\d{2})")),
-    QUARTER("quarter", Pattern.compile("(\\d{4})-Q([1-4])")),
-    YEAR("year", Pattern.compile("(\\d{4})")),
-    CURRENT("current", Pattern.compile("current"));
+    DAY("day", 'd', Pattern.compile("(\\d{4})-(\\d{2})-(\\d{2})")),
+    WEEK("week", 'w', Pattern.compile("(\\d{4})-W(\\d{2})")),
+    MONTH("month", 'm', Pattern.compile("(\\d{4})-(\\d{2})")),
+    QUARTER("quarter", 'q', Pattern.compile("(\\d{4})-Q([1-4])")),
+    YEAR("year", 'y', Pattern.compile("(\\d{4})")),
+    CURRENT("current", 'c', Pattern.compile("current"));
 
     /** The calendar grains, shortest first (every grain but {@link #CURRENT}). */
     public static final java.util.List<Grain> CALENDAR = java.util.List.of(DAY, WEEK, MONTH, QUARTER, YEAR);
 
     private final String id;
+    private final char code;
     private final Pattern format;
 
-    Grain(String id, Pattern format) {
+    Grain(String id, char code, Pattern format) {
         this.id = id;
+        this.code = code;
         this.format = format;
+    }
+
+    /** Its fixed code in stored keys (never its ordinal). */
+    public char code() {
+        return code;
+    }
+
+    /** The grain of a stored code; an unknown code is an error, never a guess. */
+    public static Grain byCode(char code) {
+        for (Grain g : values()) {
+            if (g.code == code) {
+                return g;
+            }
+        }
+        throw new IllegalArgumentException("no grain has the code '" + code + "'");
     }
 
     /** The name used in the API: day, week, month, quarter, year, current. */

@@ -18,6 +18,7 @@ public final class EngineCounters {
     private final LongAdder factBytes = new LongAdder();
     private final LongAdder deltasApplied = new LongAdder();
     private final LongAdder touchRecordsRead = new LongAdder();
+    private volatile StreamClock clock;
     /** per publisher (one per aggregate task) */
     private final Map<Object, Long> awaitingPublication = new ConcurrentHashMap<>();
     private volatile java.util.function.LongConsumer lagListener = ms -> { };
@@ -43,6 +44,16 @@ public final class EngineCounters {
         deltaBytes.add(bytes);
         deltaFlushes.increment();
         eventsFlushed.add(events);
+    }
+
+    void streamClock(StreamClock clock) {
+        this.clock = clock;
+    }
+
+    /** This instance's stream time (the newest occurredAt its entity tasks took), or null before any. */
+    public Long streamTime() {
+        StreamClock c = clock;
+        return c == null ? null : c.newest();
     }
 
     void touchRecordsRead(long n) {

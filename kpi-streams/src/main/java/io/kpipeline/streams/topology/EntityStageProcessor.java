@@ -29,6 +29,8 @@ import io.kpipeline.streams.contrib.SpendContributions;
 import io.kpipeline.streams.entity.DealState;
 import io.kpipeline.streams.entity.EntityRepository;
 import io.kpipeline.streams.event.CrmEventSerde;
+import io.kpipeline.streams.event.Admission;
+import io.kpipeline.streams.event.EventCodec;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -66,6 +68,10 @@ final class EntityStageProcessor implements Processor<String, Object, String, Ob
     private DeltaBuffer deltas;
     private LeadTouchpoints leadTouches;
     private TouchLog touchLog;
+    /** the stores one input changes, journaled so that an input either changes all it should or nothing */
+    private List<WriteBehindStore<?>> journaled;
+    /** facts to send once the input that made them has been applied whole */
+    private final List<Record<String, Object>> factsOut = new ArrayList<>();
     private FlushForwarder flushForwarder;
     /** append time of the oldest event whose changes wait in {@link #deltas}; -1: none */
     private long oldestPending = -1;
@@ -75,8 +81,11 @@ final class EntityStageProcessor implements Processor<String, Object, String, Ob
 
     private final StreamClock clock;
 
-    EntityStageProcessor(EngineSettings settings, EngineCounters counters, StreamClock clock) {
+    private final EventCodec eventCodec;
+
+    EntityStageProcessor(EngineSettings settings, EngineCounters counters, StreamClock clock, EventCodec eventCodec) {
         this.settings = settings;
+        this.eventCodec = eventCodec;
         this.counters = counters;
         this.clock = clock;
     }
@@ -91,8 +100,11 @@ final class EntityStageProcessor implements Processor<String, Object, String, Ob
             clock.observe(own);
         }
         WriteBehindStore<EntityRecord> records = WriteBehindStore.unwrap(context.getStateStore(Stores.ENTITIES));
-        touchLog = new TouchLog(WriteBehindStore.unwrap(context.getStateStore(Stores.TOUCHES)));
-        entities = new EntityRepository(records, WriteBehindStore.unwrap(context.getStateStore(Stores.ENTITY_FACTS)), touchLog, settings);
+        WriteBehindStore<io.kpipeline.streams.entity.EntityFacts> facts = WriteBehindStore.unwrap(context.getStateStore(Stores.ENTITY_FACTS));
+        WriteBehindStore<byte[]> touches = WriteBehindStore.unwrap(context.getStateStore(Stores.TOUCHES));
+        journaled = List.of(records, facts, touches);
+        touchLog = new TouchLog(touches);
+        entities = new EntityRepository(records, facts, touchLog, eventCodec, settings);
         counterparts = new Counterparts(entities);
         deltas = new DeltaBuffer(settings.calendar());
         leadTouches = new LeadTouchpoints(entities, counterparts, deltas);
@@ -133,7 +145,15 @@ final class EntityStageProcessor implements Processor<String, Object, String, Ob
 
     private void processInput(Record<String, Object> record) {
         if (record.value() instanceof FactsMessage facts) {
-            receive(record.key(), facts, record.timestamp());
+            // a failure here fails the task, and Kafka Streams discards its uncommitted work: facts are never dropped
+            begin();
+            try {
+                receive(record.key(), facts, record.timestamp());
+            } catch (RuntimeException e) {
+                rollback();
+                throw e;
+            }
+            commit();
             return;
         }
         CrmEvent event = (CrmEvent) record.value();
@@ -148,15 +168,46 @@ final class EntityStageProcessor implements Processor<String, Object, String, Ob
             context.forward(record.withKey(event.getEventId()).withValue(deadLetter(event, e)));
             return;
         }
+        begin();
         try {
             apply(record, event);
         } catch (RuntimeException e) {
-            // A bug must not turn one event into a poison pill that stops every partition behind it.
-            LOG.error("could not apply event {} ({}); sent to the dead-letter topic", event.getEventId(), e.toString());
+            // A bug must not turn one event into a poison pill that stops every partition behind it; undone whole,
+            // the event goes to the dead-letter topic as if it had never been seen.
+            rollback();
+            LOG.error("could not apply event {}; its changes were undone and it was sent to the dead-letter topic", event.getEventId(), e);
             counters.rejected("PROCESSING_ERROR");
             context.forward(record.withKey(event.getEventId()).withValue(deadLetter(event,
-                    new InvalidEventException("PROCESSING_ERROR", "could not be applied: " + e))));
+                    new InvalidEventException("PROCESSING_ERROR", "could not be applied (" + e.getClass().getSimpleName()
+                            + "; the instance's log has the cause); nothing of it was applied"))));
+            return;
         }
+        commit();
+        advanceStreamTime(event);
+    }
+
+    private void begin() {
+        journaled.forEach(WriteBehindStore::begin);
+        deltas.begin();
+    }
+
+    private void commit() {
+        journaled.forEach(WriteBehindStore::commit);
+        deltas.commit();
+        for (Record<String, Object> r : factsOut) {
+            context.forward(r);
+        }
+        factsOut.clear();
+        if (deltas.size() > MAX_PENDING_CELLS) {
+            sendDeltas();
+        }
+    }
+
+    private void rollback() {
+        journaled.forEach(WriteBehindStore::rollback);
+        deltas.rollback();
+        factsOut.clear();
+        entities.clearCache();
     }
 
     private void apply(Record<String, Object> record, CrmEvent event) {
@@ -192,20 +243,15 @@ final class EntityStageProcessor implements Processor<String, Object, String, Ob
 
     /** Refuses events older than the correction horizon and amounts with no conversion rate. */
     private void checkApplicable(CrmEvent event) {
+        InvalidEventException refusal = Admission.refusal(event, settings, clock.newest());
+        if (refusal != null) {
+            throw refusal;
+        }
+    }
+
+    /** An event taken (applied or a duplicate) moves stream time; one refused or undone does not. */
+    private void advanceStreamTime(CrmEvent event) {
         long occurred = event.getOccurredAt().toEpochMilli();
-        Long streamTime = clock.newest();
-        if (streamTime != null && occurred < streamTime - settings.correctionHorizon().toMillis()) {
-            throw new InvalidEventException("TOO_LATE", "occurredAt " + event.getOccurredAt() + " is older than the correction horizon "
-                    + settings.correctionHorizon() + " before stream time " + Instant.ofEpochMilli(streamTime));
-        }
-        EventRules.Money money = EventRules.moneyOf(event);
-        String currency = money == null ? null : money.currency();
-        // an update or a close without an amount still names a currency that must convert on its day
-        if (currency != null && settings.fx().convert(new BigDecimal(money.amount() == null ? "0" : money.amount()), currency,
-                settings.calendar().day(event.getOccurredAt())) == null) {
-            throw new InvalidEventException("NO_FX_RATE", event.getType() + ": no exchange rate from " + currency + " to "
-                    + settings.fx().reportingCurrency() + " for " + settings.calendar().day(event.getOccurredAt()));
-        }
         clock.observe(occurred);
         Long own = meta.get(STREAM_TIME);
         if (own == null || occurred > own) {
@@ -236,7 +282,7 @@ final class EntityStageProcessor implements Processor<String, Object, String, Ob
             byte[] facts = now.get(reader);
             if (!java.util.Arrays.equals(facts, before.get(reader))) {
                 entities.sent(entity, reader, facts);
-                context.forward(new Record<>(reader, new FactsMessage(entity, facts), timestamp));
+                factsOut.add(new Record<>(reader, new FactsMessage(entity, facts), timestamp));
                 counters.factsSent(reader.length() + entity.length() + (facts == null ? 0 : facts.length));
             }
         }
@@ -310,9 +356,6 @@ final class EntityStageProcessor implements Processor<String, Object, String, Ob
         }
         if (changed) {
             entities.setContributions(entity, encoded);
-        }
-        if (deltas.size() > MAX_PENDING_CELLS) {
-            sendDeltas();
         }
     }
 

@@ -23,8 +23,8 @@ import java.util.Map;
  * {@code {"currency":"USD","date":"2026-11-02","rate":"0.92"}} (units of the reporting currency per unit of the
  * currency, from that day on). A record that does not parse is logged and skipped.
  */
-final class FxRateUpdater implements Processor<String, String, Void, Void> {
-    static final String STORE = "fx-rates";
+public final class FxRateUpdater implements Processor<String, String, Void, Void> {
+    public static final String STORE = "fx-rates";
     private static final Logger LOG = LoggerFactory.getLogger(FxRateUpdater.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private KeyValueStore<String, String> store;
@@ -55,7 +55,7 @@ final class FxRateUpdater implements Processor<String, String, Void, Void> {
     }
 
     /** Looks rates up in the global store: the latest dated on or before a day. */
-    static FxRates.Source source(ReadOnlyKeyValueStore<String, String> store) {
+    public static FxRates.Source source(ReadOnlyKeyValueStore<String, String> store) {
         return (currency, day) -> {
             try (KeyValueIterator<String, String> it = store.reverseRange(key(currency, LocalDate.of(1, 1, 1)), key(currency, day))) {
                 if (!it.hasNext()) {

@@ -18,6 +18,7 @@ import io.kpipeline.streams.aggregate.AggregateWriter;
 import io.kpipeline.streams.entity.EntityFacts;
 import io.kpipeline.streams.entity.EntityRecord;
 import io.kpipeline.streams.facts.FactsMessage;
+import io.kpipeline.streams.event.EventCodec;
 import io.kpipeline.streams.store.WriteBehindStore;
 import io.kpipeline.streams.store.WriteBehindStoreBuilder;
 import org.apache.kafka.common.serialization.Serdes;
@@ -73,6 +74,7 @@ public final class KpiTopology {
                                  int eventPartitions) {
         StreamsBuilder builder = new StreamsBuilder();
         StreamClock clock = new StreamClock();
+        counters.streamClock(clock);
         for (StoreBuilder<?> store : storeBuilders()) {
             builder.addStateStore(store);
         }
@@ -122,13 +124,14 @@ public final class KpiTopology {
                         SlaAlertProcessor.REPS_STORE, RepAlertProcessor.REP_ALERTS_STORE)
                 .to(topics.alerts(), Produced.with(Serdes.String(), alertSerde).withName("rep-alerts-sink"));
 
+        EventCodec eventCodec = EventCodec.registered(registry, topics.events() + "-value");
         KStream<String, Object> facts = builder
                 .stream(topics.entityFacts(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("entity-facts-source"))
                 .mapValues(FactsMessage::fromBytes, Named.as("decode-facts"));
         KStream<String, Object> entityOut = entityEvents
                 .mapValues(v -> (Object) v, Named.as("as-entity-input"))
                 .merge(facts, Named.as("events-and-facts"))
-                .process(() -> new EntityStageProcessor(settings, counters, clock), Named.as("kpi-entities"),
+                .process(() -> new EntityStageProcessor(settings, counters, clock, eventCodec), Named.as("kpi-entities"),
                         Stores.ENTITIES, Stores.ENTITY_FACTS, Stores.TOUCHES, Stores.META);
         Map<String, KStream<String, Object>> out = entityOut.split(Named.as("entities-"))
                 .branch((k, v) -> v instanceof FactsMessage, Branched.as("facts"))

@@ -38,6 +38,7 @@ class EventCodecTest {
 
     private final SchemaRegistryCore registry = SchemaRegistryCore.inMemory();
     private final AvroDeserializer<CrmEvent> deserializer = new AvroDeserializer<>(registry, CrmEvent.class);
+    private final EventCodec codec = EventCodec.registered(registry, "crm-events-value");
 
     @Test
     void aRecordInThisBuildsSchemaAppendsTheSameBytesAsEncodingTheDecodedEvent() {
@@ -47,11 +48,11 @@ class EventCodecTest {
             byte[] framed = serializer.serialize("crm-events", EventJson.parse(line));
             CrmEvent decoded = deserializer.deserialize("crm-events", framed);
             assertThat(deserializer.writtenWithReaderSchema(framed)).isTrue();
-            encoded = EventCodec.append(encoded, decoded);
-            fromBodies = EventCodec.append(fromBodies, framed, WireFormat.HEADER_LENGTH, framed.length - WireFormat.HEADER_LENGTH);
+            encoded = codec.append(encoded, decoded);
+            fromBodies = codec.append(fromBodies, framed, WireFormat.HEADER_LENGTH, framed.length - WireFormat.HEADER_LENGTH);
             assertThat(fromBodies).isEqualTo(encoded);
         }
-        assertThat(EventCodec.decode(fromBodies)).containsExactlyElementsOf(EVENTS.stream().map(EventJson::parse).toList());
+        assertThat(codec.decode(fromBodies)).containsExactlyElementsOf(EVENTS.stream().map(EventJson::parse).toList());
     }
 
     @Test
@@ -61,7 +62,7 @@ class EventCodecTest {
         Schema ours = CrmEvent.getClassSchema();
         Schema evolved = new Schema.Parser().parse(ours.toString().replaceFirst("\"fields\"\\s*:\\s*\\[",
                 "\"fields\":[{\"name\":\"tenant\",\"type\":[\"null\",\"string\"],\"default\":null},"));
-        int ourId = registry.register("crm-events-value", ours);
+        int ourId = registry.register("crm-events-value", ours); // as the codec did
         int id = registry.register("crm-events-value", evolved);
         assertThat(id).isNotEqualTo(ourId);
         CrmEvent event = EventJson.parse(EVENTS.get(2));
@@ -81,7 +82,37 @@ class EventCodecTest {
         assertThat(deserializer.deserialize("crm-events", framed)).isEqualTo(event);
         assertThat(deserializer.writtenWithReaderSchema(framed)).isFalse();
         // and it is not: the stored set from its body would not be the event's
-        byte[] fromBody = EventCodec.append(null, framed, WireFormat.HEADER_LENGTH, framed.length - WireFormat.HEADER_LENGTH);
-        assertThat(fromBody).isNotEqualTo(EventCodec.append(null, event));
+        byte[] fromBody = codec.append(null, framed, WireFormat.HEADER_LENGTH, framed.length - WireFormat.HEADER_LENGTH);
+        assertThat(fromBody).isNotEqualTo(codec.append(null, event));
+    }
+
+    @Test
+    void aSetStoredByABuildWithAnotherSchemaIsReadWithItAndWrittenAgainInThisBuildsOnAppend() throws Exception {
+        // a later build whose schema has one more optional envelope field stored a set of two events; this build
+        // reads them with that writer schema from the registry, and its next append writes the set in its own
+        Schema ours = CrmEvent.getClassSchema();
+        Schema evolved = new Schema.Parser().parse(ours.toString().replaceFirst("\"fields\"\\s*:\\s*\\[",
+                "\"fields\":[{\"name\":\"tenant\",\"type\":[\"null\",\"string\"],\"default\":null},"));
+        int evolvedId = registry.register("crm-events-value", evolved);
+        byte[] stored = null;
+        EventCodec later = new EventCodec(evolvedId, registry::schemaById);
+        List<CrmEvent> events = EVENTS.stream().map(EventJson::parse).toList();
+        for (CrmEvent event : events.subList(0, 2)) {
+            GenericRecord record = new GenericData.Record(evolved);
+            for (Schema.Field f : ours.getFields()) {
+                record.put(f.name(), event.get(f.pos()));
+            }
+            record.put("tenant", "acme");
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+            new GenericDatumWriter<GenericRecord>(evolved, org.apache.avro.specific.SpecificData.getForClass(CrmEvent.class)).write(record, encoder);
+            encoder.flush();
+            byte[] body = out.toByteArray();
+            stored = later.append(stored, body, 0, body.length);
+        }
+        assertThat(codec.decode(stored)).containsExactlyElementsOf(events.subList(0, 2));
+        byte[] appended = codec.append(stored, events.get(2));
+        assertThat(appended).isEqualTo(codec.append(codec.append(codec.append(null, events.get(0)), events.get(1)), events.get(2)));
+        assertThat(codec.decode(appended)).containsExactlyElementsOf(events.subList(0, 3));
     }
 }

@@ -55,7 +55,8 @@ public final class EngineProfile {
         fx.init(ctx.getStateStoreContext(), fx);
         ctx.addStateStore(fx);
         EngineCounters counters = new EngineCounters();
-        EntityStageProcessor p = new EntityStageProcessor(EngineSettings.defaults(), counters, new StreamClock());
+        EntityStageProcessor p = new EntityStageProcessor(EngineSettings.defaults(), counters, new StreamClock(),
+                io.kpipeline.streams.event.EventCodec.registered(io.kpipeline.schemas.registry.SchemaRegistryCore.inMemory(), "crm-events-value"));
         p.init(ctx);
         long t0 = System.nanoTime(), tChunk = t0;
         int i = 0;

@@ -57,6 +57,9 @@ public final class HubSpotWebhook implements WebhookConnector {
                 translate(item, i, t);
             } catch (InvalidEventException e) {
                 t.reject(i, e, item.toString());
+            } catch (RuntimeException e) {
+                // one unreadable item is refused with its reason; a 500 would make HubSpot retry the whole batch
+                t.reject(i, "INVALID_FIELD", "HubSpot event could not be read: " + e.getMessage(), item.toString());
             }
         }
         return t;

@@ -73,6 +73,8 @@ public final class PipedriveWebhook implements WebhookConnector {
             new Delivery(root, mapping, t).translate();
         } catch (InvalidEventException e) {
             t.reject(0, e, root.toString());
+        } catch (RuntimeException e) {
+            t.reject(0, "INVALID_FIELD", "Pipedrive webhook could not be read: " + e.getMessage(), root.toString());
         }
         return t;
     }

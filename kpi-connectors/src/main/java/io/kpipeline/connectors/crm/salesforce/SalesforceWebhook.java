@@ -77,6 +77,9 @@ public final class SalesforceWebhook implements WebhookConnector {
                 }
             } catch (InvalidEventException e) {
                 t.reject(i, e, n.raw());
+            } catch (RuntimeException e) {
+                // never a 500 for one bad notification: Salesforce would retry the whole message, holding back the rest
+                t.reject(i, "INVALID_FIELD", "Salesforce " + n.objectType() + " notification could not be read: " + e.getMessage(), n.raw());
             }
         }
         return t;
@@ -109,9 +112,14 @@ public final class SalesforceWebhook implements WebhookConnector {
                 .with("amount", amount).with("currency", currency).with("dealType", dealType).with("expectedCloseDate", n.field("CloseDate")).json(), i, n.raw());
         if (closed) {
             String outcome = won ? "WON" : "LOST";
-            // one close per outcome and close date: later edits of a closed deal (an amount fixed) do not move its close
-            t.add(Canonical.event("salesforce:opportunity:" + id + ":closed:" + outcome + ":" + n.field("CloseDate"), "DealClosed", modified, ORIGIN)
-                    .with("dealId", id).with("outcome", outcome).json(), i, n.raw());
+            // One close per stage change into the closed stage: later edits of a closed deal (an amount fixed) repeat its
+            // LastStageChangeDate and so its id (a duplicate), while a close after a reopen is a new stage change, a new
+            // close. Without that field in the outbound message, the close date stands in (a re-close on the same
+            // date is then taken for the first).
+            String stageChanged = n.field("LastStageChangeDate");
+            Instant closedAt = stageChanged != null ? instant(stageChanged) : modified;
+            t.add(Canonical.event("salesforce:opportunity:" + id + ":closed:" + outcome + ":" + (stageChanged != null ? stageChanged : n.field("CloseDate")),
+                            "DealClosed", closedAt, ORIGIN).with("dealId", id).with("outcome", outcome).json(), i, n.raw());
         } else {
             t.add(Canonical.event("salesforce:" + n.id() + ":stage", "DealReopened", modified, ORIGIN).with("dealId", id)
                     .with("stage", openStage).json(), i, n.raw());
@@ -142,7 +150,7 @@ public final class SalesforceWebhook implements WebhookConnector {
             }
         }
         if (Boolean.parseBoolean(n.field("IsConverted")) && n.field("ConvertedOpportunityId") != null) {
-            Instant convertedAt = n.field("ConvertedDate") != null ? LocalDate.parse(n.field("ConvertedDate")).atStartOfDay(ZoneOffset.UTC).toInstant() : modified;
+            Instant convertedAt = n.field("ConvertedDate") != null ? date("ConvertedDate", n.field("ConvertedDate")).atStartOfDay(ZoneOffset.UTC).toInstant() : modified;
             t.add(Canonical.event("salesforce:lead:" + id + ":converted", "LeadConverted", convertedAt.isBefore(created) ? created : convertedAt, ORIGIN)
                     .with("leadId", id).with("dealId", n.field("ConvertedOpportunityId")).with("accountId", n.field("ConvertedAccountId")).json(), i, n.raw());
         }
@@ -189,6 +197,14 @@ public final class SalesforceWebhook implements WebhookConnector {
             return OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {
             throw new InvalidEventException("INVALID_FIELD", "Salesforce dateTime '" + text + "' is not ISO-8601");
+        }
+    }
+
+    static LocalDate date(String field, String text) {
+        try {
+            return LocalDate.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new InvalidEventException("INVALID_FIELD", "Salesforce " + field + " '" + text + "' is not an ISO-8601 date (YYYY-MM-DD)");
         }
     }
 
