@@ -2,7 +2,6 @@ package io.kpipeline.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kpipeline.app.config.KpiConfig;
 import io.kpipeline.avro.CrmEvent;
 import io.kpipeline.avro.KpiPoint;
 import io.kpipeline.connectors.simulate.CrmSimulator;

@@ -26,6 +26,8 @@ public final class EntityRepository {
     private final EventCodec codec;
     private static final EntityFacts EMPTY = new EntityFacts();
     private static final String LEAD = "lead:", DEAL = "deal:";
+    /** memo key prefix of a lead's decoded {@link LeadTouches} */
+    private static final String TOUCHES = "touches|";
     private final EngineSettings settings;
     private final Map<String, Object> memo = new HashMap<>();
     /** decoded event sets, in contract order: the append's duplicate check and the folds after it share one decoding */
@@ -115,13 +117,28 @@ public final class EntityRepository {
 
     /** What the lead keeps of its touchpoints beside them. */
     public LeadTouches leadTouches(String entity) {
-        EntityRecord record = records.value(entity);
-        return LeadTouches.decode(record == null ? null : record.touches);
+        return memo(TOUCHES + entity, () -> {
+            EntityRecord record = records.value(entity);
+            return LeadTouches.decode(record == null ? null : record.touches);
+        });
+    }
+
+    /** A value derived from stored state, computed once per input (the cache is cleared with {@link #clearCache}). */
+    @SuppressWarnings("unchecked")
+    public <T> T memo(String key, java.util.function.Supplier<T> compute) {
+        // not computeIfAbsent: a computation may itself look up other memoized values
+        Object value = memo.get(key);
+        if (value == null) {
+            value = compute.get();
+            memo.put(key, value);
+        }
+        return (T) value;
     }
 
     public void setLeadTouches(String entity, LeadTouches state) {
         records.update(entity, EntityRecord::new).touches = LeadTouches.encode(state);
         memo.remove(entity);
+        memo.put(TOUCHES + entity, state);
     }
 
     /** The encoded contributions the entity made last, or null. */
@@ -137,7 +154,7 @@ public final class EntityRepository {
 
     public LeadState lead(String leadId) {
         String entity = LEAD + leadId;
-        Object o = memo.computeIfAbsent(entity, k -> Optional.ofNullable(LeadState.fold(leadId, events(k), leadTouches(k).summary())));
+        Object o = memo(entity, () -> Optional.ofNullable(LeadState.fold(leadId, events(entity), leadTouches(entity).summary())));
         return (LeadState) ((Optional<?>) o).orElse(null);
     }
 
@@ -156,7 +173,7 @@ public final class EntityRepository {
     /** Records the latest facts from {@code source} (null: it has none for the entity any more). */
     public void received(String entity, String source, byte[] bytes) {
         putOrRemove(facts.update(entity, EntityFacts::new).received, source, bytes);
-        memo.remove(entity);
+        memo.clear(); // whatever was derived from the facts held
     }
 
     /** Records the facts last sent to {@code reader} (null: none). */

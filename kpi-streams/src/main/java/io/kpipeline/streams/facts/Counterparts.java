@@ -34,8 +34,12 @@ public final class Counterparts {
         this.entities = entities;
     }
 
-    /** What the lead's existing deals told it, in deal id order. */
+    /** What the lead's existing deals told it, in deal id order (decoded once per input). */
     public List<DealFacts> dealsOf(String leadId) {
+        return entities.memo("deals|" + leadId, () -> decodeDealsOf(leadId));
+    }
+
+    private List<DealFacts> decodeDealsOf(String leadId) {
         List<DealFacts> out = new ArrayList<>();
         for (Map.Entry<String, byte[]> e : entities.facts(LEAD + leadId).received.entrySet()) {
             if (e.getKey().startsWith(DEAL)) {

@@ -5,7 +5,6 @@ import io.kpipeline.avro.DeadLetter;
 import io.kpipeline.avro.SpendRecorded;
 import io.kpipeline.avro.TouchpointLogged;
 import io.kpipeline.schemas.event.EntityKey;
-import io.kpipeline.schemas.event.EventRules;
 import io.kpipeline.schemas.event.InvalidEventException;
 import io.kpipeline.schemas.serde.WireFormat;
 import io.kpipeline.streams.aggregate.Cell;

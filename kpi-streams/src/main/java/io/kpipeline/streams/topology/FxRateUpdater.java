@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.AbstractMap;
-import java.util.Map;
 
 /**
  * Keeps the global store of published exchange rates: each record of the rates topic is

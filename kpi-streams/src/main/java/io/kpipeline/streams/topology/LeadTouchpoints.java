@@ -73,10 +73,14 @@ final class LeadTouchpoints {
         LeadState lead = entities.lead(leadId);
         LeadTouches.Basis basis = LeadContributions.basis(lead, deals);
         if (!Objects.equals(basis, kept.basis())) {
-            // every touchpoint counted again under the new basis, each one's old version under the old
+            // the touchpoints the new basis counts under other keys, again, each one's old version under the old basis
+            // (a deal's new product moves only the touchpoints on that deal)
             String changed = change == null ? null : change.after().id();
             for (Touch t : all != null ? all : entities.touches().all(entity)) {
                 Touch old = t.id().equals(changed) ? change.before() : t;
+                if (old == t && kept.basis() != null && basis != null && kept.basis().keysOf(t).equals(basis.keysOf(t))) {
+                    continue;
+                }
                 if (kept.basis() != null && old != null) {
                     add(-1, old, kept.basis());
                 }
