@@ -7,7 +7,6 @@ import io.kpipeline.connectors.kafka.EventSink;
 import io.kpipeline.connectors.webhook.WebhookConnector;
 import io.kpipeline.connectors.webhook.WebhookException;
 import io.kpipeline.connectors.webhook.WebhookRequest;
-import io.kpipeline.schemas.event.EventJson;
 import io.kpipeline.schemas.event.InvalidEventException;
 import io.kpipeline.streams.query.QueryException;
 import io.micrometer.core.instrument.Counter;
@@ -79,17 +78,12 @@ public final class WebhookEndpoint {
         } catch (WebhookException e) {
             throw new QueryException(e.status(), e.getMessage());
         }
-        for (CrmEvent e : java.util.List.copyOf(t.events())) {
-            // what Kafka or the engine would refuse (too large a record, too late, no exchange rate) is refused in the
-            // answer now, and dead-lettered, the rest of the delivery kept: the sender can still act on it
-            InvalidEventException refused = sink.tooLarge(sink.serialize(e));
-            if (refused == null) {
-                refused = admission.apply(e);
-            }
-            if (refused != null) {
-                t.refuse(e, refused, EventJson.write(e).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            }
-        }
+        // what Kafka or the engine would refuse (too large a record, too late, no exchange rate) is refused in the
+        // answer now, and dead-lettered, the rest of the delivery kept: the sender can still act on it
+        t.refuseWhere(e -> {
+            InvalidEventException tooLarge = sink.tooLarge(sink.serialize(e));
+            return tooLarge != null ? tooLarge : admission.apply(e);
+        });
         java.util.List<java.util.concurrent.Future<?>> deadLetters = new java.util.ArrayList<>();
         for (Translation.Rejected r : t.rejected()) {
             deadLetters.add(sink.reject(r.reason(), "webhook:" + connector.name(), null, (long) r.index(), r.raw()));

@@ -119,13 +119,8 @@ public final class CrmEventTransform<R extends ConnectRecord<R>> implements Tran
             t = new Translation();
             t.reject(0, "INVALID_JSON", e.getMessage(), new String(body, StandardCharsets.UTF_8));
         }
-        for (CrmEvent e : List.copyOf(t.events())) {
-            // an event Kafka would refuse as a record goes to the dead-letter topic, not into a failing task
-            var tooLarge = sink.tooLarge(sink.serialize(e));
-            if (tooLarge != null) {
-                t.refuse(e, tooLarge, io.kpipeline.schemas.event.EventJson.write(e).getBytes(StandardCharsets.UTF_8));
-            }
-        }
+        // an event Kafka would refuse as a record goes to the dead-letter topic, not into a failing task
+        t.refuseWhere(e -> sink.tooLarge(sink.serialize(e)));
         try {
             List<java.util.concurrent.Future<?>> deadLetters = new java.util.ArrayList<>();
             for (Translation.Rejected r : t.rejected()) {

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * What one CRM delivery translates to: canonical events (each checked against the event contract), items that
@@ -45,18 +46,19 @@ public final class Translation {
     }
 
     /**
-     * Takes back an event that cannot be delivered after all (too large for a record, say): it becomes a rejected
-     * item of the delivery, with its reason and {@code raw} text.
+     * Takes back the events that cannot be delivered after all ({@code why} gives the reason, null for an event that
+     * can): each becomes a rejected item of the delivery, with its reason and the event as JSON for its raw text.
      */
-    public void refuse(CrmEvent event, InvalidEventException reason, byte[] raw) {
-        for (int i = 0; i < events.size(); i++) {
-            if (events.get(i) == event) {
-                events.remove(i);
-                rejected.add(new Rejected(eventItems.remove(i), reason, raw));
-                return;
+    public void refuseWhere(Function<CrmEvent, InvalidEventException> why) {
+        for (int i = 0; i < events.size(); ) {
+            InvalidEventException reason = why.apply(events.get(i));
+            if (reason == null) {
+                i++;
+                continue;
             }
+            CrmEvent event = events.remove(i);
+            rejected.add(new Rejected(eventItems.remove(i), reason, EventJson.write(event).getBytes(StandardCharsets.UTF_8)));
         }
-        throw new IllegalArgumentException("not an event of this translation: " + event.getEventId());
     }
 
     public void ignore() {

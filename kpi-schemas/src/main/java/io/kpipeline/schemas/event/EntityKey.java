@@ -23,25 +23,28 @@ import io.kpipeline.avro.TouchpointLogged;
  * targets the period and scope a later submission replaces).
  */
 public final class EntityKey {
+    /** The prefixes of the kinds of entity that read and tell one another. */
+    public static final String LEAD = "lead:", DEAL = "deal:", ACCOUNT = "account:";
+
     private EntityKey() {
     }
 
     public static String of(CrmEvent event) {
         Object p = event.getPayload();
-        if (p instanceof LeadCreated x) return "lead:" + x.getLeadId();
-        if (p instanceof LeadAssigned x) return "lead:" + x.getLeadId();
-        if (p instanceof LeadQualified x) return "lead:" + x.getLeadId();
-        if (p instanceof LeadDisqualified x) return "lead:" + x.getLeadId();
-        if (p instanceof LeadConverted x) return "lead:" + x.getLeadId();
+        if (p instanceof LeadCreated x) return LEAD + x.getLeadId();
+        if (p instanceof LeadAssigned x) return LEAD + x.getLeadId();
+        if (p instanceof LeadQualified x) return LEAD + x.getLeadId();
+        if (p instanceof LeadDisqualified x) return LEAD + x.getLeadId();
+        if (p instanceof LeadConverted x) return LEAD + x.getLeadId();
         if (p instanceof TouchpointLogged x) {
-            return x.getLeadId() != null ? "lead:" + x.getLeadId() : "deal:" + x.getDealId();
+            return x.getLeadId() != null ? LEAD + x.getLeadId() : DEAL + x.getDealId();
         }
-        if (p instanceof DealCreated x) return "deal:" + x.getDealId();
-        if (p instanceof DealUpdated x) return "deal:" + x.getDealId();
-        if (p instanceof DealStageChanged x) return "deal:" + x.getDealId();
-        if (p instanceof DealClosed x) return "deal:" + x.getDealId();
-        if (p instanceof DealReopened x) return "deal:" + x.getDealId();
-        if (p instanceof CustomerChurned x) return "account:" + x.getAccountId();
+        if (p instanceof DealCreated x) return DEAL + x.getDealId();
+        if (p instanceof DealUpdated x) return DEAL + x.getDealId();
+        if (p instanceof DealStageChanged x) return DEAL + x.getDealId();
+        if (p instanceof DealClosed x) return DEAL + x.getDealId();
+        if (p instanceof DealReopened x) return DEAL + x.getDealId();
+        if (p instanceof CustomerChurned x) return ACCOUNT + x.getAccountId();
         if (p instanceof SpendRecorded x) return "spend:" + x.getSpendId();
         if (p instanceof ForecastSubmitted x) return "forecast:" + x.getPeriod() + "|" + scope(x.getRepId(), x.getTeamId());
         if (p instanceof TargetSet x) return "target:" + x.getPeriod() + "|" + x.getMetric() + "|" + scope(x.getRepId(), x.getTeamId());

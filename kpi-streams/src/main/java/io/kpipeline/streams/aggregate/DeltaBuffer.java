@@ -19,16 +19,20 @@ import java.util.Map;
 public final class DeltaBuffer {
     private final BusinessCalendar calendar;
     private final Map<Cell, Parts> pending = new HashMap<>();
-    /** what was added since {@link #begin}, to be taken back by {@link #rollback}; null when not journaling */
-    private List<Object[]> journal;
+    /** what was added since {@link #begin}, to be taken back by {@link #rollback}; one list reused by every input */
+    private final List<Added> journal = new ArrayList<>();
+    private boolean journaling;
+
+    private record Added(int sign, Contribution contribution) {
+    }
 
     public DeltaBuffer(BusinessCalendar calendar) {
         this.calendar = calendar;
     }
 
     public void add(int sign, Contribution c) {
-        if (journal != null) {
-            journal.add(new Object[] {sign, c});
+        if (journaling) {
+            journal.add(new Added(sign, c));
         }
         Grain grain = c.at() == null ? Grain.CURRENT : Grain.DAY;
         int period = c.at() == null ? 0 : calendar.epochDay(c.at());
@@ -62,27 +66,28 @@ public final class DeltaBuffer {
     /** Forgets what was not sent (the task's uncommitted work is being discarded). */
     public void clear() {
         pending.clear();
-        journal = null;
+        journal.clear();
+        journaling = false;
     }
 
     /** Starts recording what is added, so that one input's changes can be taken back whole. */
     public void begin() {
-        journal = new ArrayList<>();
+        journal.clear();
+        journaling = true;
     }
 
     /** Keeps what was added since {@link #begin}. */
     public void commit() {
-        journal = null;
+        journal.clear();
+        journaling = false;
     }
 
     /** Takes back what was added since {@link #begin} (sums are exact, so adding the opposite restores them). */
     public void rollback() {
-        List<Object[]> added = journal;
-        journal = null;
-        if (added != null) {
-            for (int i = added.size() - 1; i >= 0; i--) {
-                add(-(Integer) added.get(i)[0], (Contribution) added.get(i)[1]);
-            }
+        journaling = false;
+        for (int i = journal.size() - 1; i >= 0; i--) {
+            add(-journal.get(i).sign(), journal.get(i).contribution());
         }
+        journal.clear();
     }
 }

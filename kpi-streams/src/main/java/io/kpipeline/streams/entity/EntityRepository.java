@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import static io.kpipeline.schemas.event.EntityKey.LEAD;
+import static io.kpipeline.schemas.event.EntityKey.DEAL;
+
 /**
  * The stored event sets of this task's entities, the contributions each made last, the touchpoints of its leads, and
  * the facts each received from and sent to other entities, with the decoded event sets and folded states cached for
@@ -25,7 +28,6 @@ public final class EntityRepository {
     private final TouchLog touches;
     private final EventCodec codec;
     private static final EntityFacts EMPTY = new EntityFacts();
-    private static final String LEAD = "lead:", DEAL = "deal:";
     /** memo key prefix of a lead's decoded {@link LeadTouches} */
     private static final String TOUCHES = "touches|";
     private final EngineSettings settings;
@@ -159,8 +161,8 @@ public final class EntityRepository {
     }
 
     public DealState deal(String dealId) {
-        Object o = memo.computeIfAbsent(DEAL + dealId,
-                k -> Optional.ofNullable(DealState.fold(dealId, events(k), settings.fx(), settings.calendar())));
+        String entity = DEAL + dealId;
+        Object o = memo(entity, () -> Optional.ofNullable(DealState.fold(dealId, events(entity), settings.fx(), settings.calendar())));
         return (DealState) ((Optional<?>) o).orElse(null);
     }
 

@@ -66,11 +66,10 @@ public final class EventCodec {
      * bytes of {@code body} from {@code offset}, e.g. the body of a wire-format record written in that schema).
      */
     public byte[] append(byte[] encoded, byte[] body, int offset, int length) {
-        if (encoded != null && header(encoded).readInt() != schemaId) {
-            encoded = rewritten(decode(encoded));
-        }
         ByteReader r = encoded == null ? null : header(encoded);
-        if (r != null) {
+        if (r != null && r.readInt() != schemaId) {
+            encoded = rewritten(decode(encoded));
+            r = header(encoded);
             r.readInt();
         }
         long n = r == null ? 0 : r.readUnsigned();

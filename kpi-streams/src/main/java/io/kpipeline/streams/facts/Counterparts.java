@@ -20,6 +20,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import static io.kpipeline.schemas.event.EntityKey.LEAD;
+import static io.kpipeline.schemas.event.EntityKey.DEAL;
+import static io.kpipeline.schemas.event.EntityKey.ACCOUNT;
+
 /**
  * Which entities read one another, and what each tells the others. A lead and a deal are linked when the deal's
  * creation names the lead or the lead's conversion names the deal; linked, each tells the other its facts. A won
@@ -27,7 +31,6 @@ import java.util.TreeSet;
  * own events and the latest facts it received, so its contributions are the same on whichever task it lives.
  */
 public final class Counterparts {
-    private static final String LEAD = "lead:", DEAL = "deal:", ACCOUNT = "account:";
     private final EntityRepository entities;
 
     public Counterparts(EntityRepository entities) {

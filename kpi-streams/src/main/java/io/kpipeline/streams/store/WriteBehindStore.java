@@ -81,8 +81,9 @@ public final class WriteBehindStore<V> implements KeyValueStore<String, byte[]>,
     /** True while {@link #slots} holds every stored key, so a key it lacks is known to be absent. */
     private boolean complete;
     private boolean loaded;
-    /** key → its value and dirty flag before {@link #begin}, for {@link #rollback}; null when not journaling */
-    private Map<String, Prior<V>> journal;
+    /** key → its value and dirty flag before {@link #begin}, for {@link #rollback}; one map reused by every input */
+    private final Map<String, Prior<V>> journal = new HashMap<>();
+    private boolean journaling;
     private Runnable beforeFlush = () -> { };
     private Runnable afterFlush = () -> { };
     private Runnable onClear = () -> { };
@@ -247,22 +248,23 @@ public final class WriteBehindStore<V> implements KeyValueStore<String, byte[]>,
      * one input's changes whole (an input that fails half-way must change nothing).
      */
     public void begin() {
-        journal = new HashMap<>();
+        journal.clear();
+        journaling = true;
     }
 
     /** Keeps the changes made since {@link #begin}. */
     public void commit() {
-        journal = null;
+        journal.clear();
+        journaling = false;
     }
 
     /** Undoes every change made since {@link #begin}. */
     public void rollback() {
-        Map<String, Prior<V>> priors = journal;
-        journal = null;
-        if (priors == null) {
+        if (!journaling) {
             return;
         }
-        for (Map.Entry<String, Prior<V>> e : priors.entrySet()) {
+        journaling = false;
+        for (Map.Entry<String, Prior<V>> e : journal.entrySet()) {
             Prior<V> prior = e.getValue();
             Slot<V> slot = slots.get(e.getKey());
             if (!prior.cached) {
@@ -271,7 +273,6 @@ public final class WriteBehindStore<V> implements KeyValueStore<String, byte[]>,
                     slots.remove(e.getKey());
                 }
                 continue; // absent from the cache before: read from the store again when asked for, as before
-
             }
             if (slot == null) {
                 slot = new Slot<>(e.getKey(), null);
@@ -284,10 +285,11 @@ public final class WriteBehindStore<V> implements KeyValueStore<String, byte[]>,
                 slot.dirty = false;
             }
         }
+        journal.clear();
     }
 
     private void remember(String key, Slot<V> slot) {
-        if (journal == null || journal.containsKey(key)) {
+        if (!journaling || journal.containsKey(key)) {
             return;
         }
         journal.put(key, slot == null ? new Prior<>(null, false, false)

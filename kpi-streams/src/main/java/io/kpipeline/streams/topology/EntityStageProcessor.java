@@ -45,6 +45,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static io.kpipeline.schemas.event.EntityKey.LEAD;
+import static io.kpipeline.schemas.event.EntityKey.DEAL;
+
 /**
  * The entity stage, one task per partition of entities: stores each valid event in its entity's event set (a lead's
  * touchpoints apart, {@link LeadTouchpoints}), deduplicated by eventId and refused when older than the correction
@@ -57,7 +60,6 @@ final class EntityStageProcessor implements Processor<String, Object, String, Ob
     /** cells summed before they are sent between commits anyway: bounds the buffer in a long backlog */
     private static final int MAX_PENDING_CELLS = 200_000;
     private static final String STREAM_TIME = "stream-time";
-    private static final String LEAD = "lead:", DEAL = "deal:";
     private EngineSettings settings;
     private final EngineCounters counters;
     private ProcessorContext<String, Object> context;

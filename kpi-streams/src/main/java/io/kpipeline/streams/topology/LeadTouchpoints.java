@@ -21,16 +21,17 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
+import static io.kpipeline.schemas.event.EntityKey.LEAD;
+
 /**
  * Keeps a lead's touchpoint contributions, summary and first meeting current as its touchpoints, its other events and
  * its deals' facts arrive, so that the cost of a touchpoint does not grow with the lead's history: a new touchpoint
  * adds its own contributions and updates the summary and the first meeting from what is kept ({@link LeadTouches}).
  * The lead's other touchpoints are read only when the change needs them: a touchpoint logged again (its first time or
  * fields change), a meeting earlier than others already logged, a deal's touchpoints changed, or a new basis (the
- * lead created or reassigned, a deal's product changed), which recounts every touchpoint.
+ * lead created or reassigned, a deal's product changed), which recounts the touchpoints it counts under other keys.
  */
 final class LeadTouchpoints {
-    private static final String LEAD = "lead:";
     /** the first meeting cannot be known from what is kept: read every touchpoint */
     private static final FirstMeeting UNKNOWN = new FirstMeeting(Instant.MIN, "", -1);
     private final EntityRepository entities;
