@@ -152,7 +152,8 @@ public final class Pipeline implements AutoCloseable {
         io.kpipeline.app.http.Tls tls = config.tls();
         api = new ApiServer(config.get("host"), config.integer("port"), config.longValue("webhook-max-bytes"),
                 new ApiServer.Services(JsonNodeFactory.instance.objectNode().put("reportingCurrency", config.get("reporting-currency"))
-                        .put("businessTimeZone", config.zone().getId()), webhooks, routing(), () -> query,
+                        .put("businessTimeZone", config.zone().getId())
+                        .put("leadResponseSla", config.get("lead-response-sla")).put("alertingHorizon", config.get("alerting-horizon")), webhooks, routing(), () -> query,
                         scope -> scope == io.kpipeline.app.http.Routing.Scope.REP_ALERTS ? repAlertStore : alertStore, this::health, metrics, pointHub, alertHub),
                 new AccessControl(config.get("api-token"), tls != null), tls).start();
         resources.add(api);

@@ -15,15 +15,15 @@ import java.util.stream.Stream;
  * by application id, so each format runs under an application id of its own: a new format starts from empty state and
  * rebuilds it by replaying {@code crm-events} (kept for the correction horizon), and never reads what an earlier one
  * wrote. Format 1 was the one-task engine, which ran under the configured id itself; format 2 the partitioned engine
- * with each lead's touchpoints in its event set.
+ * with each lead's touchpoints in its event set; format 3 without the pipeline's changes over time.
  */
 public final class StateFormat {
     private static final Logger LOG = LoggerFactory.getLogger(StateFormat.class);
     /**
-     * 3: the partitioned engine (entity stage, facts, kpi-deltas, aggregate stage), a lead's touchpoints kept one
-     * entry each beside its event set.
+     * 4: the partitioned engine (entity stage, facts, kpi-deltas, aggregate stage), a lead's touchpoints kept one
+     * entry each beside its event set, each deal's contributions including its pipeline changes over time.
      */
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
 
     private StateFormat() {
     }

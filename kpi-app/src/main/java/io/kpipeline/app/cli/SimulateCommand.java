@@ -15,6 +15,7 @@ import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -27,7 +28,7 @@ public final class SimulateCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--days", defaultValue = "30", description = "days of history (default ${DEFAULT-VALUE})")
+    @Option(names = "--days", defaultValue = "30", description = "days of history before today; the history ends now (default ${DEFAULT-VALUE})")
     int days;
 
     @Option(names = "--leads-per-day", defaultValue = "50", description = "mean new leads a day (default ${DEFAULT-VALUE})")
@@ -36,7 +37,7 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "random seed; the same seed gives the same history")
     long seed;
 
-    @Option(names = "--start", description = "first day (ISO date; default: --days before today)")
+    @Option(names = "--start", description = "first day (ISO date; the history then covers --days whole days from it; default: --days before today)")
     LocalDate start;
 
     @Option(names = "--out", paramLabel = "FILE.jsonl", description = "write JSON Lines here instead of sending to the pipeline")
@@ -64,7 +65,7 @@ public final class SimulateCommand implements Callable<Integer> {
                     w.newLine();
                 }
             }
-            System.out.printf("wrote %,d events (%d days from %s, seed %d) to %s%n", events.size(), days, first, seed, out);
+            System.out.printf("wrote %,d events (%s, seed %d) to %s%n", events.size(), span(first), seed, out);
             return 0;
         }
         KpiConfig config = common.load(Map.of());
@@ -84,13 +85,24 @@ public final class SimulateCommand implements Callable<Integer> {
                 System.err.println("kpi: " + sink.failed() + " events were not acknowledged: " + sink.firstFailure().getMessage());
                 return 1;
             }
-            System.out.printf("sent %,d simulated events (%d days from %s) to %s%n", events.size(), days, first, ep.bootstrap());
+            System.out.printf("sent %,d simulated events (%s) to %s%n", events.size(), span(first), ep.bootstrap());
             return 0;
         }
     }
 
-    /** Every simulated event of the {@code days} days from {@code first}. */
+    /**
+     * Every simulated event from {@code first}: up to now by default, so that the tour shows this month's data, or of
+     * the {@code days} whole days from {@code --start}.
+     */
     private List<CrmEvent> history(LocalDate first) {
-        return new CrmSimulator(seed, leadsPerDay, first).advanceTo(first.plusDays(days).atStartOfDay().toInstant(ZoneOffset.UTC).minusNanos(1000));
+        return new CrmSimulator(seed, leadsPerDay, first).advanceTo(end(first));
+    }
+
+    private Instant end(LocalDate first) {
+        return start != null ? first.plusDays(days).atStartOfDay().toInstant(ZoneOffset.UTC).minusNanos(1000) : Instant.now();
+    }
+
+    private String span(LocalDate first) {
+        return start != null ? days + " days from " + first : "from " + first + " to now";
     }
 }

@@ -56,6 +56,11 @@ public enum Measure {
     STAGE_DURATION("sd"),
     /** Open deals now (count) and their amounts (sum), sub-keyed by stage; grain current. */
     PIPELINE_OPEN("po"),
+    /** Changes of the open pipeline (count and amount), sub-keyed by stage, at the change: summed over all time
+     *  before an instant it is the open pipeline then. Also stored by year, so that sum stays short. */
+    PIPELINE_LEVEL("pl", true),
+    /** The pipeline's movement (count and amount), sub-keyed by {@link FlowPart}, at the change. */
+    PIPELINE_FLOW("pf"),
     /** Accounts whose first-ever won deal closed then, at that win. */
     NEW_CUSTOMERS("nc"),
     /** New customers, at the creation of the source lead of their first won deal (acquisition cohort). */

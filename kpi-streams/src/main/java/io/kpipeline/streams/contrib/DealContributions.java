@@ -16,8 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The contributions of a deal: created, won or lost at its close, its stage visits, its open pipeline, and the
- * touchpoints logged on the deal alone. Its keys are its own latest fields, each one it lacks taken from its
+ * The contributions of a deal: created, won or lost at its close, its stage visits, its open pipeline now and over
+ * time, and the touchpoints logged on the deal alone. Its keys are its own latest fields, each one it lacks taken from its
  * source lead; its source is always its lead's. {@code lead}: what its source lead told it (null: none exists).
  */
 public final class DealContributions {
@@ -63,6 +63,7 @@ public final class DealContributions {
                         Duration.between(v.enteredAt(), v.exitedAt()).toMillis()));
             }
         }
+        PipelineContributions.add(deal.history(), keys, out);
         for (Touch t : deal.touches()) {
             TouchContributions.add(t, keys.withRep(t.repId()), out);
         }

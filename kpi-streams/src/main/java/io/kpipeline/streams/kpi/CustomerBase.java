@@ -13,26 +13,12 @@ import java.time.LocalDate;
  * lifetime that follows from them.
  */
 public final class CustomerBase {
-    /** History before this year is not expected; sums of customers start here. */
-    public static final int FIRST_YEAR = 1990;
-
     private CustomerBase() {
     }
 
-    /** Customers at the start of {@code day}: whole years before it, months of its year before it, days of its month. */
+    /** Customers at the start of {@code day}. */
     static long activeAtStart(Slice s, LocalDate day) {
-        long n = 0;
-        for (int y = FIRST_YEAR; y < day.getYear(); y++) {
-            n += s.reader().get(Measure.CUSTOMERS_NET, s.dimension(), Grain.YEAR, y, s.key()).count();
-        }
-        int firstMonth = Grain.MONTH.ordinalOf(day.withDayOfYear(1));
-        for (int m = firstMonth; m < Grain.MONTH.ordinalOf(day); m++) {
-            n += s.reader().get(Measure.CUSTOMERS_NET, s.dimension(), Grain.MONTH, m, s.key()).count();
-        }
-        for (LocalDate d = day.withDayOfMonth(1); d.isBefore(day); d = d.plusDays(1)) {
-            n += s.reader().get(Measure.CUSTOMERS_NET, s.dimension(), Grain.DAY, (int) d.toEpochDay(), s.key()).count();
-        }
-        return n;
+        return Levels.before(s, Measure.CUSTOMERS_NET, day).count();
     }
 
     /** Customers at the start of the slice's period. */

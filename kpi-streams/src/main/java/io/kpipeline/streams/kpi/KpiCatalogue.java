@@ -26,6 +26,7 @@ public final class KpiCatalogue {
     private static final List<Dimension> NO_PRODUCT = List.of(Dimension.COMPANY, Dimension.TEAM, Dimension.REP,
             Dimension.REGION, Dimension.SOURCE, Dimension.SEGMENT);
     private static final List<Grain> CALENDAR = Grain.CALENDAR;
+    private static final List<Grain> PIPELINE_GRAINS = List.of(Grain.CURRENT, Grain.DAY, Grain.WEEK, Grain.MONTH, Grain.QUARTER, Grain.YEAR);
     private static final Map<String, KpiDefinition> BY_ID = new LinkedHashMap<>();
 
     static {
@@ -94,22 +95,32 @@ public final class KpiCatalogue {
         // ---- Deal and pipeline ----
         add("new_opportunities", "New opportunities", "count", true, ALL, CALENDAR,
                 "count of deals created", List.of(DEALS_CREATED), (s, p) -> Points.count(p, s.count(DEALS_CREATED)));
-        add("active_deals", "Active deals", "count", true, ALL, List.of(Grain.CURRENT),
-                "count of open deals now, by stage", List.of(PIPELINE_OPEN), (s, p) -> {
-                    Points.count(p, s.count(PIPELINE_OPEN));
-                    byStage(s, p);
+        add("active_deals", "Active deals", "count", true, ALL, PIPELINE_GRAINS,
+                "count of open deals, by stage: now (current) and at the end of each period", List.of(PIPELINE_OPEN, PIPELINE_LEVEL),
+                (s, p) -> {
+                    boolean now = s.grain() == Grain.CURRENT;
+                    Points.count(p, now ? s.count(PIPELINE_OPEN) : PipelineHistory.closing(s).count());
+                    byStage(now ? s.subs(PIPELINE_OPEN) : PipelineHistory.closingByStage(s), p);
                 });
-        add("pipeline_value", "Pipeline value / volume", "money", true, ALL, List.of(Grain.CURRENT),
-                "sum of open deal amounts and count of open deals now, by stage; coverage = value / the pipeline_value "
-                        + "target of the current month (else quarter) where one is set", List.of(PIPELINE_OPEN, TARGET), (s, p) -> {
-                    Parts open = s.parts(PIPELINE_OPEN);
+        add("pipeline_value", "Pipeline value / volume", "money", true, ALL, PIPELINE_GRAINS,
+                "sum of open deal amounts and count of open deals, by stage: now (current) and at the end of each period; "
+                        + "coverage = value / the pipeline_value target of the period (now: of the current month, else quarter) "
+                        + "where one is set", List.of(PIPELINE_OPEN, PIPELINE_LEVEL, TARGET), (s, p) -> {
+                    boolean now = s.grain() == Grain.CURRENT;
+                    Parts open = now ? s.parts(PIPELINE_OPEN) : PipelineHistory.closing(s);
                     Points.money(p, open);
-                    byStage(s, p);
-                    BigDecimal target = Plans.currentTarget(s, "pipeline_value");
+                    byStage(now ? s.subs(PIPELINE_OPEN) : PipelineHistory.closingByStage(s), p);
+                    BigDecimal target = now ? Plans.currentTarget(s, "pipeline_value") : PipelineHistory.target(s);
                     if (target != null) {
                         p.set("coverage", ratio(Points.object(), open.sum(), target));
                     }
                 });
+        add("pipeline_flow", "Pipeline flow (waterfall)", "money", true, ALL, CALENDAR,
+                "how the open pipeline moved in the period: opening + created + increased - decreased - won - lost + reopened "
+                        + "= closing, each a count and a value; value = closing - opening", List.of(PIPELINE_LEVEL, PIPELINE_FLOW),
+                PipelineHistory::flow);
+        // the pipeline at a period's end sums every change before it: a late change moves every later period
+        cumulative("active_deals", "pipeline_value", "pipeline_flow");
         add("win_rate", "Win rate", "ratio", true, ALL, CALENDAR, "deals won / deals closed (by close date)",
                 List.of(DEALS_WON, DEALS_LOST), (s, p) -> {
                     long won = s.count(DEALS_WON);
@@ -213,9 +224,11 @@ public final class KpiCatalogue {
                 "1 - abs(A - F) / A for the forecast F of the period and scope and the revenue A closed in it; bias = (F - A) / A",
                 List.of(FORECAST, DEALS_WON), Plans::forecastAccuracy);
         add("target_attainment", "Target attainment", "ratio", true, planDims, planGrains,
-                "actual / target for each target set (revenue, pipeline_value, sql_count, new_customers); value is revenue's "
-                        + "where set, byMetric has each", List.of(TARGET, DEALS_WON, SQL, NEW_CUSTOMERS, PIPELINE_OPEN),
+                "actual / target for each target set (revenue, pipeline_value at the period's end, sql_count, new_customers); "
+                        + "value is revenue's where set, byMetric has each", List.of(TARGET, DEALS_WON, SQL, NEW_CUSTOMERS, PIPELINE_LEVEL),
                 Plans::targetAttainment);
+        // pipeline attainment is measured at the period's end, which sums every pipeline change before it
+        cumulative("target_attainment");
     }
 
     private KpiCatalogue() {
@@ -229,9 +242,9 @@ public final class KpiCatalogue {
         }
     }
 
-    private static void byStage(Slice s, ObjectNode p) {
+    private static void byStage(Map<String, Parts> stages, ObjectNode p) {
         ObjectNode by = p.putObject("byStage");
-        s.subs(PIPELINE_OPEN).forEach((stage, parts) -> {
+        stages.forEach((stage, parts) -> {
             ObjectNode one = by.putObject(stage);
             one.put("count", parts.count());
             one.put("value", parts.sum());

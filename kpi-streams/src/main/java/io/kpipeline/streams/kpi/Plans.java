@@ -62,7 +62,7 @@ public final class Plans {
             case revenue -> s.parts(Measure.DEALS_WON).sum();
             case sql_count -> BigDecimal.valueOf(s.count(Measure.SQL));
             case new_customers -> BigDecimal.valueOf(s.count(Measure.NEW_CUSTOMERS));
-            case pipeline_value -> s.reader().get(Measure.PIPELINE_OPEN, s.dimension(), Grain.CURRENT, 0, s.key()).sum();
+            case pipeline_value -> PipelineHistory.closing(s).sum();
         };
     }
 

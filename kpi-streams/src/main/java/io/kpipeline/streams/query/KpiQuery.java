@@ -7,6 +7,7 @@ import io.kpipeline.streams.aggregate.Dimension;
 import io.kpipeline.streams.aggregate.Measure;
 import io.kpipeline.streams.kpi.KpiCatalogue;
 import io.kpipeline.streams.kpi.KpiDefinition;
+import io.kpipeline.streams.kpi.Levels;
 import io.kpipeline.streams.kpi.Slice;
 import io.kpipeline.streams.time.BusinessCalendar;
 import io.kpipeline.streams.time.Grain;
@@ -130,6 +131,12 @@ public final class KpiQuery {
         Set<String> keys = new TreeSet<>();
         for (Measure m : read ? k.measures() : List.<Measure>of()) {
             keys.addAll(reader.keys(m, d, g, p));
+            if (m.storedYearly() && g != Grain.CURRENT) {
+                // a level counts for every key that has ever changed it, not only those that changed in the period
+                for (int y = Levels.FIRST_YEAR, last = g.end(p).minusDays(1).getYear(); y <= last; y++) {
+                    keys.addAll(reader.keys(m, d, Grain.YEAR, y));
+                }
+            }
             if (k.lookback() > 0) {
                 keys.addAll(reader.keys(m, d, g, g.plus(p, -k.lookback())));
             }

@@ -55,10 +55,14 @@ public final class RollupSeriesReader implements SeriesReader {
         };
     }
 
+    private static boolean isStored(Measure m, Grain g, int[] span) {
+        return span[1] == 1 || (g == Grain.YEAR && m.storedYearly());
+    }
+
     @Override
     public Parts get(Measure m, Dimension d, Grain g, int period, String key, String sub) {
         int[] span = span(g, period);
-        if (span[1] == 1 || (g == Grain.YEAR && m.storedYearly())) {
+        if (isStored(m, g, span)) {
             return stored.get(m, d, g, period, key, sub);
         }
         Parts sum = new Parts();
@@ -71,7 +75,7 @@ public final class RollupSeriesReader implements SeriesReader {
     @Override
     public Map<String, Parts> subs(Measure m, Dimension d, Grain g, int period, String key) {
         int[] span = span(g, period);
-        if (span[1] == 1) {
+        if (isStored(m, g, span)) {
             return stored.subs(m, d, g, period, key);
         }
         Map<String, Parts> out = new HashMap<>();
@@ -85,6 +89,9 @@ public final class RollupSeriesReader implements SeriesReader {
     @Override
     public Set<String> keys(Measure m, Dimension d, Grain g, int period) {
         int[] span = span(g, period);
+        if (isStored(m, g, span)) {
+            return stored.keys(m, d, g, period);
+        }
         Set<String> out = new TreeSet<>();
         for (int i = 0; i < span[1]; i++) {
             out.addAll(stored.keys(m, d, base(g), span[0] + i));

@@ -7,7 +7,7 @@ import io.kpipeline.avro.TargetMetric;
 import io.kpipeline.streams.aggregate.Dimension;
 import io.kpipeline.streams.aggregate.Measure;
 import io.kpipeline.streams.aggregate.SeriesKey;
-import io.kpipeline.streams.kpi.CustomerBase;
+import io.kpipeline.streams.kpi.Levels;
 import io.kpipeline.streams.kpi.KpiCatalogue;
 import io.kpipeline.streams.kpi.KpiDefinition;
 import io.kpipeline.streams.kpi.Plans;
@@ -189,8 +189,8 @@ final class UpdatePublisher {
      * Every KPI point a change of one marked series can move: a day moves every period containing it (week, month,
      * quarter, year: the engine marks days only); a month mark (older state) its quarter and year; for a KPI with a
      * lookback the periods after those too, all of them up to today's for a cumulative one; a dated series read by
-     * a current point (a target, for pipeline coverage) that point; the current open pipeline, besides its own
-     * points, target attainment wherever a pipeline-value target is set.
+     * a current point (a target, for pipeline coverage) that point; a change of the pipeline, besides its own
+     * points, target attainment of the periods ahead wherever a pipeline-value target is set.
      */
     private List<Target> targets(SeriesKey.Parsed s) {
         List<Target> out = new ArrayList<>();
@@ -208,12 +208,13 @@ final class UpdatePublisher {
                     if (g == Grain.CURRENT) {
                         // a current point reading a dated series: pipeline coverage, against this month's target
                         out.add(new Target(k, s.dimension(), s.key(), Grain.CURRENT, 0));
-                    } else if (s.grain() == Grain.CURRENT && s.measure() == Measure.PIPELINE_OPEN && k.id().equals("target_attainment")) {
-                        pipelineTargets(k, s, g, out);
                     }
                     continue;
                 }
                 out.add(new Target(k, s.dimension(), s.key(), g, period));
+                if (s.measure() == Measure.PIPELINE_LEVEL && k.id().equals("target_attainment")) {
+                    pipelineTargets(k, s, g, out);
+                }
                 if (k.lookback() > 0) {
                     out.add(new Target(k, s.dimension(), s.key(), g, g.plus(period, k.lookback())));
                 }
@@ -229,12 +230,12 @@ final class UpdatePublisher {
     }
 
     /**
-     * The periods of {@code g} with a pipeline-value target for the series' scope, whose attainment (measured
-     * against the current open pipeline) a change of the pipeline moves: those from three years before today to
-     * one year after, where targets are set.
+     * The periods of {@code g} after today's with a pipeline-value target for the series' scope, up to a year ahead:
+     * a period not yet ended measures the pipeline as it is now, so any change of it moves their attainment (the
+     * periods up to today's are republished as for any cumulative KPI).
      */
     private void pipelineTargets(KpiDefinition k, SeriesKey.Parsed s, Grain g, List<Target> out) {
-        for (int p = g.ordinalOf(today.minusYears(3)), last = g.ordinalOf(today.plusYears(1)); p <= last; p = g.next(p)) {
+        for (int p = g.next(g.ordinalOf(today)), last = g.ordinalOf(today.plusYears(1)); p <= last; p = g.next(p)) {
             Slice slice = new Slice(rolledUp, s.dimension(), s.key(), g, p, today);
             if (Plans.target(slice, TargetMetric.pipeline_value.name(), g, p) != null) {
                 out.add(new Target(k, s.dimension(), s.key(), g, p));
@@ -245,9 +246,9 @@ final class UpdatePublisher {
     /**
      * Marks the series whose points move with the calendar rather than with events, at the first chunk of a run and
      * of each business day: the current pipeline of every key (its coverage is against the target of the current
-     * month, else quarter, and target attainment is republished for the periods around today) and today's customer
-     * base of every key with customers (churn and retention of the periods that begin today, and the other
-     * customer KPIs of the periods containing it, which the API answers with no event in them). The marks are logged
+     * month, else quarter), and today's level of every key with customers or pipeline (churn and retention of the
+     * periods that begin today, the pipeline at the end of the periods containing today and its target attainment,
+     * which the API answers with no event in them). The marks are logged
      * at the next commit and published in the round after, as any other.
      */
     private void markCalendarTurn() {
@@ -256,12 +257,14 @@ final class UpdatePublisher {
             for (String key : stored.keys(Measure.PIPELINE_OPEN, d, Grain.CURRENT, 0)) {
                 changed.mark(SeriesKey.series(Measure.PIPELINE_OPEN, d, Grain.CURRENT, 0, key));
             }
-            Set<String> customers = new HashSet<>();
-            for (int year = CustomerBase.FIRST_YEAR; year <= today.getYear(); year++) {
-                customers.addAll(stored.keys(Measure.CUSTOMERS_NET, d, Grain.YEAR, year));
-            }
-            for (String key : customers) {
-                changed.mark(SeriesKey.series(Measure.CUSTOMERS_NET, d, Grain.DAY, day, key));
+            for (Measure level : new Measure[] {Measure.CUSTOMERS_NET, Measure.PIPELINE_LEVEL}) {
+                Set<String> keys = new HashSet<>();
+                for (int year = Levels.FIRST_YEAR; year <= today.getYear(); year++) {
+                    keys.addAll(stored.keys(level, d, Grain.YEAR, year));
+                }
+                for (String key : keys) {
+                    changed.mark(SeriesKey.series(level, d, Grain.DAY, day, key));
+                }
             }
         }
     }

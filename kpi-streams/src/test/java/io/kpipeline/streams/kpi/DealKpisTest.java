@@ -91,7 +91,7 @@ class DealKpisTest {
                     .hasMessageContaining("key");
             assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> q.select("revenue", null, null, "month", "2026-13", null)))
                     .hasMessageContaining("from");
-            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> q.select("active_deals", null, null, "month", null, null)))
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> q.select("lead_velocity_rate", null, null, "day", null, null)))
                     .hasMessageContaining("grain");
         }
     }
