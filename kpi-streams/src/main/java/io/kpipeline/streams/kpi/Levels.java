@@ -1,7 +1,9 @@
 package io.kpipeline.streams.kpi;
 
+import io.kpipeline.streams.aggregate.Dimension;
 import io.kpipeline.streams.aggregate.Measure;
 import io.kpipeline.streams.aggregate.Parts;
+import io.kpipeline.streams.query.SeriesReader;
 import io.kpipeline.streams.time.Grain;
 
 import java.time.LocalDate;
@@ -35,6 +37,15 @@ public final class Levels {
                 .forEach((sub, parts) -> out.computeIfAbsent(sub, x -> new Parts()).merge(parts)));
         out.values().removeIf(Parts::isZero);
         return out;
+    }
+
+    /** The keys of {@code d} that have ever changed the level of {@code m}, up to the end of {@code lastYear}. */
+    public static java.util.Set<String> keys(SeriesReader reader, Measure m, Dimension d, int lastYear) {
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        for (int y = FIRST_YEAR; y <= lastYear; y++) {
+            keys.addAll(reader.keys(m, d, Grain.YEAR, y));
+        }
+        return keys;
     }
 
     private interface StoredPeriod {

@@ -133,9 +133,7 @@ public final class KpiQuery {
             keys.addAll(reader.keys(m, d, g, p));
             if (m.storedYearly() && g != Grain.CURRENT) {
                 // a level counts for every key that has ever changed it, not only those that changed in the period
-                for (int y = Levels.FIRST_YEAR, last = g.end(p).minusDays(1).getYear(); y <= last; y++) {
-                    keys.addAll(reader.keys(m, d, Grain.YEAR, y));
-                }
+                keys.addAll(Levels.keys(reader, m, d, g.end(p).minusDays(1).getYear()));
             }
             if (k.lookback() > 0) {
                 keys.addAll(reader.keys(m, d, g, g.plus(p, -k.lookback())));

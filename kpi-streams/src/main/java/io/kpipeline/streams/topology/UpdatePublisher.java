@@ -258,11 +258,7 @@ final class UpdatePublisher {
                 changed.mark(SeriesKey.series(Measure.PIPELINE_OPEN, d, Grain.CURRENT, 0, key));
             }
             for (Measure level : new Measure[] {Measure.CUSTOMERS_NET, Measure.PIPELINE_LEVEL}) {
-                Set<String> keys = new HashSet<>();
-                for (int year = Levels.FIRST_YEAR; year <= today.getYear(); year++) {
-                    keys.addAll(stored.keys(level, d, Grain.YEAR, year));
-                }
-                for (String key : keys) {
+                for (String key : Levels.keys(stored, level, d, today.getYear())) {
                     changed.mark(SeriesKey.series(level, d, Grain.DAY, day, key));
                 }
             }
