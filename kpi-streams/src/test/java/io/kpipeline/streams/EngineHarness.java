@@ -126,9 +126,13 @@ public final class EngineHarness implements AutoCloseable {
         return dlq.readValuesToList();
     }
 
-    /** What the publisher sends in the next two seconds: its chunks run every 100 ms, a round at most every second. */
+    /**
+     * What the publisher sends until nothing waits for publication, and at least in the next two seconds: its chunks
+     * run every 100 ms, a round at most every second, and a chunk stops at its budget of the thread's real time
+     * (a late event on a cumulative KPI moves thousands of points).
+     */
     public List<org.apache.kafka.streams.test.TestRecord<String, KpiPoint>> updates() {
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < 20 || counters.awaitingPublication() > 0 && i < 20_000; i++) {
             driver.advanceWallClockTime(Duration.ofMillis(100));
         }
         return updates.readRecordsToList();

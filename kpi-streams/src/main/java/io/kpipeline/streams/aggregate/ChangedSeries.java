@@ -32,6 +32,9 @@ public final class ChangedSeries {
     private final List<String> unlogged = new ArrayList<>();
     private long next;
     private long generation;
+    /** the series whose publication is under way, part sent: whether it was marked again since */
+    private String watched;
+    private boolean watchedMarked;
 
     /** Takes up what a previous run logged and did not publish. */
     public ChangedSeries(KeyValueStore<String, byte[]> store) {
@@ -61,6 +64,9 @@ public final class ChangedSeries {
     /** Marks a series as changed (again). */
     public void mark(String series) {
         generation++;
+        if (series.equals(watched)) {
+            watchedMarked = true;
+        }
         if (pending.putIfAbsent(series, UNLOGGED) == null) {
             unlogged.add(series);
         }
@@ -107,6 +113,20 @@ public final class ChangedSeries {
     /** The number the next logged record will have: the series marked up to now are logged under lower ones. */
     public long nextRecord() {
         return next;
+    }
+
+    /**
+     * Watches a series whose points are part sent: until the next call, {@link #markedSinceWatch} says whether it
+     * changed again meanwhile (what was sent of it may then be stale). Null: none.
+     */
+    public void watch(String series) {
+        watched = series;
+        watchedMarked = false;
+    }
+
+    /** Whether the watched series was marked since {@link #watch}. */
+    public boolean markedSinceWatch() {
+        return watchedMarked;
     }
 
     /** Changes whenever a series is marked: what was read of the aggregates before may have changed. */

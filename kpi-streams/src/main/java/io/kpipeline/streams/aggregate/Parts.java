@@ -19,6 +19,8 @@ import java.util.Arrays;
 public final class Parts {
     private static final Histogram BUCKETS = new Histogram(2);
     private static final long[] NONE = new long[0];
+    /** Up to this many buckets merge one by one in place; more in one pass over both (see {@link #mergeBuckets}). */
+    private static final int SMALL_MERGE = 4;
 
     private long count;
     private BigDecimal sum = BigDecimal.ZERO;
@@ -90,7 +92,14 @@ public final class Parts {
             size = other.size;
             return this;
         }
-        mergeBuckets(other);
+        if (other.size <= SMALL_MERGE) {
+            // a delta carries a bucket or two: in place, without reallocating this series' (maybe hundreds of) buckets
+            for (int j = 0; j < other.size; j++) {
+                addToBucket(other.buckets[j], other.bucketCounts[j], other.bucketSums[j]);
+            }
+        } else {
+            mergeBuckets(other);
+        }
         return this;
     }
 

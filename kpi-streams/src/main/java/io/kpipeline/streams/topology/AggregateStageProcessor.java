@@ -59,12 +59,15 @@ final class AggregateStageProcessor implements Processor<String, byte[], String,
         if (pacer != null) {
             pacer.processing();
         }
-        aggregates.apply(DeltaBatch.decode(record.value()));
+        var cells = DeltaBatch.decode(record.value());
+        aggregates.apply(cells);
         counters.applied(record.timestamp());
         sinceFlush++;
         if (pacer != null) {
-            // a delta record stands for the events it sums: only the time counts towards a backlog, not the rate
-            pacer.processed(record.timestamp(), 0);
+            // A delta record sums many events' changes; its cells count towards the rate of a backlog, so that a
+            // thread left with only the aggregate stage's share of a backfill still commits seldom and publishes
+            // within the backlog's budget.
+            pacer.processed(record.timestamp(), cells.size());
         }
     }
 

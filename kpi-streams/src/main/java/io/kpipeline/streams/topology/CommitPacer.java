@@ -70,7 +70,9 @@ public final class CommitPacer {
     private void tick() {
         ThreadShare t = share;
         long now = System.nanoTime();
-        long elapsed = now - t.tickNanos;
+        // the time the publishers took is not the events': a publisher that takes its larger share once the engine
+        // is not in a backlog would otherwise keep it out of one for good
+        long elapsed = now - t.tickNanos - t.publishingNanos;
         // each of the thread's tasks ticks in turn, and measures the thread since the last tick of any
         boolean waited = System.currentTimeMillis() - t.oldestAppendMs > backlogNanos / 1_000_000;
         if (t.busyNanos > BUSY * elapsed && t.events > BUSY_RATE * elapsed / 1e9 && waited) {
@@ -79,6 +81,7 @@ public final class CommitPacer {
         // records that all came in within the long interval: the backlog is over, whatever the look back says
         boolean caughtUp = t.events > 0 && !waited;
         t.busyNanos = 0;
+        t.publishingNanos = 0;
         t.events = 0;
         t.oldestAppendMs = Long.MAX_VALUE;
         t.tickNanos = now;

@@ -11,9 +11,12 @@ final class ThreadShare {
     // publication: nanoseconds spent in the current chunk window by all the thread's publishers
     private long windowStart = System.nanoTime() - Long.MAX_VALUE / 2;
     private long spent;
+    private final java.util.Set<Object> spenders = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     // the commit pacer's measure of the thread (see CommitPacer)
     long busyNanos;
+    /** nanoseconds the thread's publishers spent since the pacer's last tick */
+    long publishingNanos;
     long events;
     long oldestAppendMs = Long.MAX_VALUE;
     long tickNanos = System.nanoTime();
@@ -35,11 +38,19 @@ final class ThreadShare {
         if (now - windowStart >= windowNanos) {
             windowStart = now;
             spent = 0;
+            spenders.clear();
         }
         return budgetNanos - spent;
     }
 
-    void spend(long nanos) {
+    void spend(Object publisher, long nanos) {
         spent += nanos;
+        publishingNanos += nanos;
+        spenders.add(publisher);
+    }
+
+    /** Whether a publisher other than {@code publisher} has spent of the current window. */
+    boolean spentByOthers(Object publisher) {
+        return spenders.size() > (spenders.contains(publisher) ? 1 : 0);
     }
 }

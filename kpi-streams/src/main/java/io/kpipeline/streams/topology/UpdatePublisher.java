@@ -49,6 +49,11 @@ import java.util.Set;
 final class UpdatePublisher {
     private static final Duration CHUNK = Duration.ofMillis(100);
     /**
+     * Whatever its budget, a chunk sends its first series whole when it has at most {@code WHOLE} points left, else at
+     * least {@code MIN_POINTS} of them: every chunk moves its round on without overrunning the budget by much.
+     */
+    static final int WHOLE = 64, MIN_POINTS = 8;
+    /**
      * What the publisher remembers at most before it forgets and reads or sends again: points sent (about 100 bytes
      * each; a backfill of 1M events publishes about 230,000), and series read (parts with histograms: up to a few KB).
      */
@@ -64,6 +69,11 @@ final class UpdatePublisher {
     private final long backlogBudgetNanos, budgetNanos;
     private final long chunkNanos;
     private final Set<Target> published = new HashSet<>();
+    /** the series a chunk stopped in, and the index of its next point (null: none) */
+    private String resumeSeries;
+    private int resumeAt;
+    /** the day the series' points were listed for: the cumulative ones reach up to it */
+    private LocalDate resumeDay;
     private long generation = -1;
     /** the series logged under records below this belong to the round under way; -1: none is */
     private long roundLimit = -1;
@@ -127,7 +137,7 @@ final class UpdatePublisher {
             stored.clear();
             rolledUp.clear();
         }
-        // the budget is the thread's: its other aggregate tasks' publishers share it (each still takes one series)
+        // the budget is the thread's: its other aggregate tasks' publishers share it (each still sends a few points)
         ThreadShare share = ThreadShare.current();
         long left = share.remaining(chunkNanos, backlog ? backlogBudgetNanos : budgetNanos);
         long started = System.nanoTime();
@@ -155,20 +165,40 @@ final class UpdatePublisher {
                 if (series.getValue() < 0 || series.getValue() >= roundLimit) {
                     break; // changed after the round began: the next round's
                 }
-                // The first series of a chunk goes out whole, so that a round always ends; a later one may stop
-                // between points (a late customer moves hundreds of later periods) and go on in the next chunk,
-                // skipping what it sent unless an aggregate changed meanwhile.
-                for (Target t : targets(SeriesKey.parseSeries(series.getKey()))) {
-                    if (!first && System.nanoTime() >= deadline) {
+                // A series may stop between points when the chunk's time is up (a late event on a cumulative KPI
+                // moves hundreds of later periods) and go on from there in the next chunk. What it sent stays sent
+                // unless the series itself changed meanwhile: then it starts again and goes out whole, so that a
+                // series changing at every commit cannot hold its round forever. (Any other series a sent point
+                // reads marks that point again when it changes.)
+                List<Target> targets = targets(SeriesKey.parseSeries(series.getKey()));
+                int from = 0;
+                boolean whole = false;
+                if (series.getKey().equals(resumeSeries) && today.equals(resumeDay)) {
+                    whole = changed.markedSinceWatch();
+                    from = whole ? 0 : resumeAt;
+                }
+                resumeSeries = null;
+                changed.watch(null);
+                // the least the chunk's first series sends: all of a small one, a few points of a long one, one when
+                // the thread's other publishers have spent its budget (a thread runs many tasks, each its publisher)
+                int least = left <= 0 && share.spentByOthers(this) ? 1 : targets.size() - from <= WHOLE ? targets.size() - from : MIN_POINTS;
+                int i = from;
+                for (; i < targets.size(); i++) {
+                    if (!whole && (!first || i - from >= least) && System.nanoTime() >= deadline) {
                         outOfTime = true;
                         break;
                     }
+                    Target t = targets.get(i);
                     if (published.add(t)) {
                         context.forward(new Record<>(t.recordKey(), point(t, now), now));
                         points++;
                     }
                 }
                 if (outOfTime) {
+                    resumeSeries = series.getKey();
+                    resumeAt = i;
+                    resumeDay = today;
+                    changed.watch(resumeSeries);
                     break;
                 }
                 first = false;
@@ -180,7 +210,7 @@ final class UpdatePublisher {
             }
             roundLimit = -1; // over; the next begins now if it is due
         }
-        share.spend(System.nanoTime() - started);
+        share.spend(this, System.nanoTime() - started);
         counters.published(points);
         counters.awaitingPublication(this, changed.size());
     }

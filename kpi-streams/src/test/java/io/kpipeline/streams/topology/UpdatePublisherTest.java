@@ -26,7 +26,7 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The publisher's rounds and chunks, one series a chunk (a budget of zero), over aggregates held in a map as the
+ * The publisher's rounds and chunks, one small series a chunk (a budget of zero), over aggregates held in a map as the
  * engine's flushes would leave them: rounds take the series changed before they began, and a point published
  * early in a round goes out again when a flush changes it before the round ends.
  */
@@ -207,5 +207,60 @@ class UpdatePublisherTest {
         assertThat(times).hasSize(30 + 6 + 3);
         assertThat(times.values()).containsOnly(1);
         assertThat(changed.size()).isZero();
+    }
+
+    /** Runs a chunk at {@code at} and returns the record keys of all the points it published, in order. */
+    private java.util.List<String> allPoints(Instant at) {
+        context.resetForwards();
+        publisher.publish(context, at.toEpochMilli(), false);
+        java.util.List<String> out = new java.util.ArrayList<>();
+        context.forwarded().forEach(f -> out.add(f.record().key()));
+        return out;
+    }
+
+    /** The company's open pipeline changed on 5 January: every later day, week, month... up to today's moves. */
+    private void flushPipelineChange(long amount) {
+        int jan5 = (int) LocalDate.of(2026, 1, 5).toEpochDay();
+        aggregates.put(Measure.PIPELINE_LEVEL, Dimension.COMPANY, Grain.DAY, jan5, "", "", 1, amount);
+        changed.mark(SeriesKey.series(Measure.PIPELINE_LEVEL, Dimension.COMPANY, Grain.DAY, jan5, ""));
+        changed.log();
+    }
+
+    @Test
+    void aSeriesWithHundredsOfPointsGoesOutOverSeveralChunksEachPointOnce() {
+        flushPipelineChange(1000);
+        Instant nov20 = NOV_20.atTime(12, 0).toInstant(java.time.ZoneOffset.UTC);
+        // with no budget, each chunk sends the few points every chunk sends at least, then goes on where it stopped
+        java.util.List<String> sent = new java.util.ArrayList<>();
+        java.util.List<Integer> perChunk = new java.util.ArrayList<>();
+        for (int i = 0; i < 1000 && changed.size() > 0; i++) {
+            java.util.List<String> points = allPoints(nov20.plusMillis(i * 10L));
+            perChunk.add(points.size());
+            sent.addAll(points);
+        }
+        // 5 Jan to 20 Nov: 320 days, 46 ISO weeks (W02..W47), 11 months, 4 quarters and the year, 382 periods each for
+        // pipeline_value, active_deals and pipeline_flow (its opening is the level before); their current points
+        // (pipeline_value, active_deals: 2); target attainment at its grains, month and quarter: 15. 1,163 in all.
+        assertThat(sent).hasSize(3 * 382 + 2 + 15);
+        assertThat(new java.util.HashSet<>(sent)).hasSameSizeAs(sent);
+        assertThat(sent).contains("pipeline_value|company||day|2026-01-05", "pipeline_value|company||day|2026-11-20",
+                "active_deals|company||week|2026-W47", "pipeline_value|company||year|2026");
+        assertThat(perChunk.subList(0, perChunk.size() - 1)).containsOnly(UpdatePublisher.MIN_POINTS);
+        assertThat(perChunk.get(perChunk.size() - 1)).isBetween(1, UpdatePublisher.WHOLE); // the rest, once it is short
+    }
+
+    @Test
+    void aSeriesChangedWhileItsPointsGoOutStartsAgainAndGoesOutWhole() {
+        flushPipelineChange(1000);
+        Instant nov20 = NOV_20.atTime(12, 0).toInstant(java.time.ZoneOffset.UTC);
+        java.util.List<String> first = allPoints(nov20);
+        assertThat(first).hasSize(UpdatePublisher.MIN_POINTS);
+        // the same series changes before the next chunk: what was sent of it is stale, so it is sent again from its
+        // first point, all of it in that chunk (a series changing at every commit still ends its round)
+        flushPipelineChange(2000);
+        java.util.List<String> second = allPoints(nov20.plusMillis(10));
+        assertThat(second.subList(0, first.size())).isEqualTo(first);
+        assertThat(second).hasSize(3 * 382 + 2 + 15);
+        assertThat(new java.util.HashSet<>(second)).hasSameSizeAs(second);
     }
 }
