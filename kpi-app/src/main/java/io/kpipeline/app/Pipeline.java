@@ -146,9 +146,9 @@ public final class Pipeline implements AutoCloseable {
                 .description("time from a KPI point's publication on kpi-updates to its delivery to live clients")
                 .publishPercentiles(0.5, 0.99).register(metrics);
         resources.add(new LiveFeed(client, registry, pointHub, alertHub, ms -> delivery.record(ms / 1000.0)).start());
-        EventSink webhookSink = new EventSink(client, registry, "crm-events", "crm-events-dlq");
+        EventSink webhookSink = new EventSink(client, registry, "crm-events", "crm-events-dlq").admitting(this::admission);
         resources.add(webhookSink);
-        var webhooks = Webhooks.from(config, webhookSink, metrics, this::admission);
+        var webhooks = Webhooks.from(config, webhookSink, metrics);
         io.kpipeline.app.http.Tls tls = config.tls();
         api = new ApiServer(config.get("host"), config.integer("port"), config.longValue("webhook-max-bytes"),
                 new ApiServer.Services(JsonNodeFactory.instance.objectNode().put("reportingCurrency", config.get("reporting-currency"))

@@ -354,6 +354,7 @@ public final class Benchmark {
         KafkaStreams streams = holder[0];
         try {
             report.put("kpi-updates caught up, after the backfill", publicationCatchUp(counters, streams), "s");
+            OutputCompression.measure(bootstrap, TopicNames.forApplication("bench-kpi").kpiUpdates(), report);
             report.put("state on disk", sizeOf(state) / 1e6, "MB");
             report.put("state on disk per million events", sizeOf(state) / 1e6 / (n / 1e6), "MB");
             for (String store : List.of(Stores.AGGREGATES, Stores.ENTITIES)) {

@@ -7,6 +7,9 @@ import io.kpipeline.connectors.importer.CsvImporter;
 import io.kpipeline.connectors.csv.CsvMapping;
 import io.kpipeline.connectors.kafka.EventSink;
 import io.kpipeline.schemas.registry.RestSchemaRegistryClient;
+import io.kpipeline.streams.config.EngineSettings;
+import io.kpipeline.streams.event.Admission;
+import io.kpipeline.streams.topology.TopicNames;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -73,8 +76,21 @@ public final class ImportCommand implements Callable<Integer> {
             System.err.println("kpi: " + e.getMessage());
             return 2;
         }
+        // What the engine would refuse of a valid event (no exchange rate for its day) is refused here, with its
+        // line, so the summary says so and the line can be fixed and imported again. Its correction horizon is
+        // measured against the engine's stream time, which an import does not know: too-late events are the
+        // engine's to dead-letter.
+        EngineSettings engine = config.engineSettings();
+        EngineSettings withRates;
+        try {
+            withRates = engine.withFx(engine.fx().withLive(PublishedRates.read(config.kafkaClient(ep.bootstrap()), TopicNames.DEFAULT.fxRates())));
+        } catch (RuntimeException e) {
+            System.err.println("kpi: " + e.getMessage());
+            return 2;
+        }
         try (EventSink sink = new EventSink(config.kafkaClient(ep.bootstrap()),
-                new RestSchemaRegistryClient(ep.registryUrl(), null), "crm-events", "crm-events-dlq")) {
+                new RestSchemaRegistryClient(ep.registryUrl(), null), "crm-events", "crm-events-dlq")
+                .admitting(e -> Admission.refusal(e, withRates, null))) {
             boolean terminal = System.console() != null;
             ImportSummary s = csvMapping != null ? new CsvImporter(sink, csvMapping, System.out, terminal).importFile(file)
                     : new JsonLinesImporter(sink, System.out, terminal).importFile(file);
@@ -83,6 +99,10 @@ public final class ImportCommand implements Callable<Integer> {
                     s.lines(), unit, s.seconds(), s.lines() / Math.max(s.seconds(), 1e-9), unit, s.sent(), s.rejected());
             s.rejectedByReason().forEach((reason, n) ->
                     System.out.printf("  %-16s %,d  (first: %s)%n", reason, n, s.examples().get(reason)));
+            if (s.rejectedByReason().containsKey("NO_FX_RATE")) {
+                System.out.println("  lines in a currency with no exchange rate for their day were not sent: publish the rates on "
+                        + TopicNames.DEFAULT.fxRates() + " (or set fx-rates-file) and import the file again (lines already sent are duplicates and change nothing)");
+            }
             if (compareRaw) {
                 // measured right after the import, while the pipeline is still processing what was imported, so
                 // both rates are taken under the same load on the same broker

@@ -71,6 +71,8 @@ public final class ApiServer implements AutoCloseable {
             }
             // first of all handlers: nothing is answered, nor any parameter checked, before the token is
             config.routes.before(access::check);
+            // a malformed escape would otherwise drop its parameter silently, and the answer be for the default
+            config.routes.before("/api/*", ctx -> checkEscapes(ctx.queryString()));
             // Javalin's own limit (1 MB by default) would turn a webhook body under webhook-max-bytes into an error
             config.http.maxRequestSize = maxBodyBytes;
             config.routes.get("/health", timed("health", ctx -> {
@@ -143,6 +145,11 @@ public final class ApiServer implements AutoCloseable {
                         + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
             });
             config.routes.exception(Exception.class, (e, ctx) -> {
+                io.kpipeline.schemas.http.ClientFaults.Fault fault = io.kpipeline.schemas.http.ClientFaults.of(e);
+                if (fault != null) {
+                    error(ctx, fault.status(), fault.message());
+                    return;
+                }
                 // the cause goes to the log, under a reference the answer gives: internals are not the caller's business
                 String reference = java.util.UUID.randomUUID().toString().substring(0, 8);
                 LOG.error("internal error {} answering {} {}", reference, ctx.method(), ctx.path(), e);
@@ -163,6 +170,17 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private static final String FORWARDED = "X-Kpi-Forwarded";
+    private static final java.util.regex.Pattern BAD_ESCAPE = java.util.regex.Pattern.compile("%(?![0-9A-Fa-f]{2})");
+
+    static void checkEscapes(String query) {
+        if (query != null) {
+            java.util.regex.Matcher m = BAD_ESCAPE.matcher(query);
+            if (m.find()) {
+                throw new QueryException(400, "the query string has a '%' at position " + m.start()
+                        + " that is not followed by two hex digits (percent-encoding)");
+            }
+        }
+    }
 
     /**
      * Answers from the instance that owns the selection's {@code dimension|key} when that is another one (one hop at

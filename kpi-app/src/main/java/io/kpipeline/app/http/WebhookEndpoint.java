@@ -7,7 +7,6 @@ import io.kpipeline.connectors.kafka.EventSink;
 import io.kpipeline.connectors.webhook.WebhookConnector;
 import io.kpipeline.connectors.webhook.WebhookException;
 import io.kpipeline.connectors.webhook.WebhookRequest;
-import io.kpipeline.schemas.event.InvalidEventException;
 import io.kpipeline.streams.query.QueryException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,16 +30,13 @@ public final class WebhookEndpoint {
     private final String publicBaseUrl;
     private final Counter accepted;
     private final Counter rejected;
-    private final java.util.function.Function<CrmEvent, InvalidEventException> admission;
 
     /**
      * @param publicBaseUrl the scheme and host the CRM calls (behind a proxy the request's own differ), used for
      *                      signatures over the URL; blank means the request's own
      */
-    public WebhookEndpoint(WebhookConnector connector, EventSink sink, long maxBytes, String publicBaseUrl, MeterRegistry metrics,
-                           java.util.function.Function<CrmEvent, InvalidEventException> admission) {
+    public WebhookEndpoint(WebhookConnector connector, EventSink sink, long maxBytes, String publicBaseUrl, MeterRegistry metrics) {
         this.connector = connector;
-        this.admission = admission;
         this.sink = sink;
         this.maxBytes = maxBytes;
         this.publicBaseUrl = publicBaseUrl.endsWith("/") ? publicBaseUrl.substring(0, publicBaseUrl.length() - 1) : publicBaseUrl;
@@ -80,10 +76,7 @@ public final class WebhookEndpoint {
         }
         // what Kafka or the engine would refuse (too large a record, too late, no exchange rate) is refused in the
         // answer now, and dead-lettered, the rest of the delivery kept: the sender can still act on it
-        t.refuseWhere(e -> {
-            InvalidEventException tooLarge = sink.tooLarge(sink.serialize(e));
-            return tooLarge != null ? tooLarge : admission.apply(e);
-        });
+        t.refuseWhere(e -> sink.refusal(e, sink.serialize(e)));
         java.util.List<java.util.concurrent.Future<?>> deadLetters = new java.util.ArrayList<>();
         for (Translation.Rejected r : t.rejected()) {
             deadLetters.add(sink.reject(r.reason(), "webhook:" + connector.name(), null, (long) r.index(), r.raw()));

@@ -25,35 +25,33 @@ public final class Webhooks {
     }
 
     /**
-     * Path to handler, for every connector, on or off; {@code admission} says why the engine would refuse a valid
-     * event (null: it would apply it), so that the sender hears of it in its answer.
+     * Path to handler, for every connector, on or off; what the engine would refuse of a valid event is refused in
+     * the answer by the sink's admission ({@link EventSink#admitting}).
      */
-    public static Map<String, Handler> from(KpiConfig config, EventSink sink, MeterRegistry metrics,
-                                            java.util.function.Function<io.kpipeline.avro.CrmEvent, io.kpipeline.schemas.event.InvalidEventException> admission) {
+    public static Map<String, Handler> from(KpiConfig config, EventSink sink, MeterRegistry metrics) {
         CrmMapping mapping = config.crmMapping();
         Map<String, Handler> routes = new LinkedHashMap<>();
         add(routes, "events", "webhook-token", config.get("webhook-token").isBlank() ? null
-                : new CanonicalWebhook(config.get("webhook-token")), config, sink, metrics, admission);
+                : new CanonicalWebhook(config.get("webhook-token")), config, sink, metrics);
         add(routes, "hubspot", "hubspot-client-secret", config.get("hubspot-client-secret").isBlank() ? null
                 : new HubSpotWebhook(new HubSpotSignature(config.get("hubspot-client-secret"), config.duration("hubspot-max-age"),
-                Clock.systemUTC()), mapping.hubspot()), config, sink, metrics, admission);
+                Clock.systemUTC()), mapping.hubspot()), config, sink, metrics);
         boolean pipedrive = !config.get("pipedrive-user").isBlank() && !config.get("pipedrive-password").isBlank();
         add(routes, "pipedrive", "pipedrive-user and pipedrive-password", pipedrive
-                ? new PipedriveWebhook(config.get("pipedrive-user"), config.get("pipedrive-password"), mapping.pipedrive()) : null, config, sink, metrics, admission);
+                ? new PipedriveWebhook(config.get("pipedrive-user"), config.get("pipedrive-password"), mapping.pipedrive()) : null, config, sink, metrics);
         add(routes, "salesforce", "salesforce-organization-id", config.get("salesforce-organization-id").isBlank() ? null
-                : new SalesforceWebhook(config.get("salesforce-organization-id"), mapping.salesforce()), config, sink, metrics, admission);
+                : new SalesforceWebhook(config.get("salesforce-organization-id"), mapping.salesforce()), config, sink, metrics);
         return routes;
     }
 
     private static void add(Map<String, Handler> routes, String name, String settings, WebhookConnector connector, KpiConfig config,
-                            EventSink sink, MeterRegistry metrics,
-                            java.util.function.Function<io.kpipeline.avro.CrmEvent, io.kpipeline.schemas.event.InvalidEventException> admission) {
+                            EventSink sink, MeterRegistry metrics) {
         if (connector == null) {
             routes.put("/webhooks/" + name, ctx -> WebhookEndpoint.disabled(ctx, name, settings));
             return;
         }
         WebhookEndpoint endpoint = new WebhookEndpoint(connector, sink, config.longValue("webhook-max-bytes"), config.get("webhook-public-url"),
-                metrics, admission);
+                metrics);
         routes.put(endpoint.path(), endpoint::handle);
     }
 }

@@ -10,12 +10,14 @@ import io.kpipeline.avro.CrmEvent;
 import io.kpipeline.connectors.crm.Translation;
 import io.kpipeline.connectors.csv.CsvMapping;
 import io.kpipeline.connectors.kafka.EventSink;
+import io.kpipeline.schemas.event.InvalidEventException;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -44,38 +46,62 @@ public final class CsvImporter {
         ImportSummary summary = new ImportSummary();
         long started = System.nanoTime();
         String name = file.getFileName().toString();
-        CsvSchema schema = CsvSchema.emptySchema().withHeader().withColumnSeparator(mapping.separator());
+        // rows as lists against the header read here: a row with more values than the header has columns (an
+        // unquoted separator in a name shifts every value after it) is refused by line, not taken shifted
+        CsvSchema schema = CsvSchema.emptySchema().withColumnSeparator(mapping.separator());
         CsvMapper csv = new CsvMapper();
         csv.enable(CsvParser.Feature.TRIM_SPACES);
+        csv.enable(CsvParser.Feature.WRAP_AS_ARRAY);
         try (InputStream in = Files.newInputStream(file);
-             MappingIterator<Map<String, String>> rows = csv.readerForMapOf(String.class).with(schema).readValues(skipBom(in));
+             MappingIterator<List<String>> rows = csv.readerForListOf(String.class).with(schema).readValues(skipBom(in));
              ImportProgress progress = new ImportProgress(Files.size(file), out, terminal)) {
-            boolean first = true;
-            while (rows.hasNextValue()) {
-                Map<String, String> row;
+            List<String> header = null;
+            while (true) {
+                List<String> values;
                 try {
-                    row = rows.nextValue();
-                } catch (RuntimeException e) {
+                    if (!rows.hasNextValue()) {
+                        break;
+                    }
+                    values = rows.nextValue();
+                } catch (RuntimeException | IOException e) {
                     // a row the CSV parser cannot read (an unclosed quote): the rest of the file is unreadable too
                     summary.failure = "line " + rows.getCurrentLocation().getLineNr() + " of " + name + " is not CSV: "
                             + e.getMessage().lines().findFirst().orElse("");
                     break;
                 }
-                if (first) {
-                    requireColumns((CsvParser) rows.getParser(), name);
-                    first = false;
+                if (header == null) {
+                    header = values;
+                    requireColumns(header, name);
+                    continue;
+                }
+                if (values.size() == 1 && values.get(0).isEmpty()) {
+                    continue; // a blank line
                 }
                 JsonLocation at = rows.getParser().currentTokenLocation();
                 long line = at.getLineNr();
+                if (values.size() > header.size()) {
+                    summary.lines++;
+                    InvalidEventException tooMany = new InvalidEventException("INVALID_CSV", "line " + line + " has " + values.size()
+                            + " values, the header " + header.size() + " columns (a separator in a value that is not quoted?)");
+                    summary.reject(tooMany, line);
+                    sink.reject(tooMany, "import", name, line, String.join(String.valueOf(mapping.separator()), values)
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    continue;
+                }
+                // fewer values than columns: the missing trailing ones are empty, as spreadsheet exports leave them
+                Map<String, String> row = new java.util.LinkedHashMap<>();
+                for (int c = 0; c < header.size(); c++) {
+                    row.put(header.get(c), c < values.size() ? values.get(c) : "");
+                }
                 summary.lines++;
                 String raw = JSON.writeValueAsString(row);
                 Translation t = mapping.map(row, raw);
                 for (CrmEvent e : t.events()) {
                     var record = sink.serialize(e);
-                    var tooLarge = sink.tooLarge(record);
-                    if (tooLarge != null) {
-                        summary.reject(tooLarge, line);
-                        sink.reject(tooLarge, "import", name, line, raw.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    var refused = sink.refusal(e, record);
+                    if (refused != null) {
+                        summary.reject(refused, line);
+                        sink.reject(refused, "import", name, line, raw.getBytes(java.nio.charset.StandardCharsets.UTF_8));
                         continue;
                     }
                     sink.send(record);
@@ -97,9 +123,8 @@ public final class CsvImporter {
         return summary.finish(sink, started);
     }
 
-    private void requireColumns(CsvParser parser, String name) {
-        Set<String> header = new TreeSet<>();
-        parser.getSchema().forEach(c -> header.add(c.getName()));
+    private void requireColumns(List<String> columns, String name) {
+        Set<String> header = new TreeSet<>(columns);
         Set<String> missing = new TreeSet<>(mapping.columns());
         missing.removeAll(header);
         if (!missing.isEmpty()) {

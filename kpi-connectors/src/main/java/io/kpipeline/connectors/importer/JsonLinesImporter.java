@@ -113,10 +113,11 @@ public final class JsonLinesImporter {
             }
             try {
                 int from = batch.starts()[i];
-                ProducerRecord<byte[], byte[]> record = sink.serialize(EventJson.parse(batch.bytes(), from, batch.ends()[i] - from));
-                InvalidEventException tooLarge = sink.tooLarge(record);
-                if (tooLarge != null) {
-                    throw tooLarge;
+                io.kpipeline.avro.CrmEvent event = EventJson.parse(batch.bytes(), from, batch.ends()[i] - from);
+                ProducerRecord<byte[], byte[]> record = sink.serialize(event);
+                InvalidEventException refused = sink.refusal(event, record);
+                if (refused != null) {
+                    throw refused;
                 }
                 out.add(new Parsed(n, record, null, null));
             } catch (InvalidEventException e) {

@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * durable, and remembers the first send failure.
  */
 public final class EventSink implements AutoCloseable {
+    private java.util.function.Function<CrmEvent, InvalidEventException> admission = e -> null;
     private final KafkaProducer<byte[], byte[]> producer;
     private final AvroSerializer<CrmEvent> events;
     private final AvroSerializer<DeadLetter> deadLetters;
@@ -79,6 +80,21 @@ public final class EventSink implements AutoCloseable {
         }
         return new InvalidEventException("TOO_LARGE", "the event is " + (size - 128) + " bytes as a record, over the record limit of "
                 + maxRecordBytes + " bytes (max.request.size)");
+    }
+
+    /**
+     * What the pipeline will refuse of a valid event besides its size (no exchange rate for its day...), asked
+     * before sending so that the sender hears of it in its own answer and can still act on it. Default: nothing.
+     */
+    public EventSink admitting(java.util.function.Function<CrmEvent, InvalidEventException> admission) {
+        this.admission = admission;
+        return this;
+    }
+
+    /** Why a valid event, serialized as {@code record}, will not be applied: too large, or the admission's reason; null when it will be. */
+    public InvalidEventException refusal(CrmEvent event, ProducerRecord<byte[], byte[]> record) {
+        InvalidEventException tooLarge = tooLarge(record);
+        return tooLarge != null ? tooLarge : admission.apply(event);
     }
 
     /** Sends events and returns once the broker has acknowledged every one (or throws naming the failure). */

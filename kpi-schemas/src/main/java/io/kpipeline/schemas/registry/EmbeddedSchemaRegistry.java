@@ -18,6 +18,7 @@ import org.apache.avro.Schema;
  * context APIs of Confluent's registry are not served.
  */
 public final class EmbeddedSchemaRegistry implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -109,7 +110,17 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
                 json(ctx, Map.of("compatibility", level.name()));
             });
             config.routes.exception(SchemaRegistryException.class, (e, ctx) -> error(ctx, e.status(), e.errorCode(), e.getMessage()));
-            config.routes.exception(Exception.class, (e, ctx) -> error(ctx, 500, 50001, "Error in the backend: " + e.getMessage()));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                io.kpipeline.schemas.http.ClientFaults.Fault fault = io.kpipeline.schemas.http.ClientFaults.of(e);
+                if (fault != null) {
+                    // Confluent answers a request it cannot read with the HTTP status as its error code
+                    error(ctx, fault.status(), fault.status(), fault.message());
+                    return;
+                }
+                String reference = java.util.UUID.randomUUID().toString().substring(0, 8);
+                LOG.error("registry error {} answering {} {}", reference, ctx.method(), ctx.path(), e);
+                error(ctx, 500, 50001, "Error in the backend (reference " + reference + " in the log)");
+            });
             config.routes.error(404, ctx -> {
                 if (ctx.result() == null) {
                     error(ctx, 404, 404, "HTTP 404 Not Found");

@@ -35,17 +35,28 @@ public final class FxRateUpdater implements Processor<String, String, Void, Void
 
     @Override
     public void process(Record<String, String> record) {
+        Rate r = parse(record.value());
+        if (r == null) {
+            LOG.warn("skipping an exchange-rate record that is not {{\"currency\",\"date\",\"rate\"}}: {}", record.value());
+        } else {
+            store.put(key(r.currency(), r.date()), r.rate().toPlainString());
+        }
+    }
+
+    /** One record of the rates topic: a currency's rate from a day on. */
+    public record Rate(String currency, LocalDate date, BigDecimal rate) {
+    }
+
+    /** A record of the rates topic, or null when it is not one. */
+    public static Rate parse(String json) {
         try {
-            JsonNode n = JSON.readTree(record.value());
+            JsonNode n = JSON.readTree(json);
             String currency = n.get("currency").asText();
             LocalDate date = LocalDate.parse(n.get("date").asText());
             BigDecimal rate = new BigDecimal(n.get("rate").asText());
-            if (!currency.matches("[A-Z]{3}") || rate.signum() <= 0) {
-                throw new IllegalArgumentException("bad currency or rate");
-            }
-            store.put(key(currency, date), rate.toPlainString());
+            return currency.matches("[A-Z]{3}") && rate.signum() > 0 ? new Rate(currency, date, rate) : null;
         } catch (Exception e) {
-            LOG.warn("skipping an exchange-rate record that is not {{\"currency\",\"date\",\"rate\"}}: {}", record.value());
+            return null;
         }
     }
 
