@@ -262,7 +262,7 @@ public final class Pipeline implements AutoCloseable {
         // the output topics are read by other people's clients: kept in a codec every client reads without plug-ins
         // (kafkajs reads only gzip natively), the broker recompressing what the engine's producer writes
         Map<String, String> output = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                TopicConfig.COMPRESSION_TYPE_CONFIG, config.get("output-compression"));
+                TopicConfig.COMPRESSION_TYPE_CONFIG, io.kpipeline.app.config.Settings.topicCompression(config.get("output-compression")));
         try (Admin admin = Admin.create(client)) {
             short rf = (short) (config.replicationFactor().isPresent() ? config.replicationFactor().getAsInt()
                     : Math.min(3, admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size()));
@@ -273,7 +273,7 @@ public final class Pipeline implements AutoCloseable {
                     new NewTopic("kpi-alerts", partitions, rf).configs(output),
                     new NewTopic("kpi-fx-rates", 1, rf).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
             create(admin, topics);
-            outputCompression(admin, config.get("output-compression"));
+            outputCompression(admin, io.kpipeline.app.config.Settings.topicCompression(config.get("output-compression")));
             int events = partitions(admin, "crm-events");
             // the entity stage reads its events and its facts from partitions of the same number
             String facts = TopicNames.forApplication(applicationId).entityFacts();

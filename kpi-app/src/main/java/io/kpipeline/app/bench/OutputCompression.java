@@ -38,7 +38,8 @@ final class OutputCompression {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             for (String codec : CODECS) {
                 String topic = "bench-output-" + codec;
-                admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(Map.of(TopicConfig.COMPRESSION_TYPE_CONFIG, codec))))
+                admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(Map.of(TopicConfig.COMPRESSION_TYPE_CONFIG,
+                        io.kpipeline.app.config.Settings.topicCompression(codec)))))
                         .all().get(30, TimeUnit.SECONDS);
                 double written = write(bootstrap, topic, points);
                 long bytes = 0;

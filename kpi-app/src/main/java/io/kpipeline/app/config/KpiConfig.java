@@ -15,7 +15,6 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,59 +23,13 @@ import java.util.Properties;
 import java.util.TreeMap;
 
 /**
- * The settings of query-api.md, read in order (later wins): defaults, {@code kpi.properties} in the working
+ * The settings ({@link Settings} declares them), read in order (later wins): defaults, {@code kpi.properties} in the working
  * directory (or {@code --config FILE}), {@code KPI_*} environment variables, {@code --set key=value}, then the
  * dedicated command-line flags. Every value is parsed up front, so a bad one stops start-up with one line naming it.
  */
 public final class KpiConfig {
-    static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
-
-    static {
-        DEFAULTS.put("port", "8080");
-        DEFAULTS.put("host", "localhost");
-        DEFAULTS.put("advertised-host", "");
-        DEFAULTS.put("data-dir", "./data");
-        DEFAULTS.put("kafka-port", "9092");
-        DEFAULTS.put("kafka-controller-port", "9093");
-        DEFAULTS.put("schema-registry-port", "8081");
-        DEFAULTS.put("bootstrap-servers", "");
-        DEFAULTS.put("schema-registry", "");
-        DEFAULTS.put("business-time-zone", "UTC");
-        DEFAULTS.put("reporting-currency", "EUR");
-        DEFAULTS.put("fx-rates-file", "");
-        DEFAULTS.put("correction-horizon", "P400D");
-        DEFAULTS.put("lead-response-sla", "PT5M");
-        DEFAULTS.put("lead-response-escalation", "PT30M");
-        DEFAULTS.put("alerting-horizon", "PT1H");
-        DEFAULTS.put("rep-degraded-leads", "20");
-        DEFAULTS.put("rep-degraded-p90", "PT15M");
-        DEFAULTS.put("partitions", "4");
-        DEFAULTS.put("event-partitions", "8");
-        DEFAULTS.put("stream-threads", "");
-        DEFAULTS.put("application-id", "kpi-pipeline");
-        DEFAULTS.put("publish-interval", "PT1S");
-        DEFAULTS.put("commit-interval", "PT0.2S");
-        DEFAULTS.put("backlog-commit-interval", "PT1S");
-        DEFAULTS.put("cache-max-bytes", "67108864");
-        DEFAULTS.put("webhook-token", "");
-        DEFAULTS.put("webhook-max-bytes", "10485760");
-        DEFAULTS.put("webhook-public-url", "");
-        DEFAULTS.put("crm-mapping", "");
-        DEFAULTS.put("hubspot-client-secret", "");
-        DEFAULTS.put("hubspot-max-age", "PT5M");
-        DEFAULTS.put("pipedrive-user", "");
-        DEFAULTS.put("pipedrive-password", "");
-        DEFAULTS.put("salesforce-organization-id", "");
-        DEFAULTS.put("api-token", "");
-        DEFAULTS.put("tls-keystore", "");
-        DEFAULTS.put("tls-keystore-password", "");
-        DEFAULTS.put("tls-truststore", "");
-        DEFAULTS.put("tls-truststore-password", "");
-        DEFAULTS.put("standby-replicas", "1");
-        DEFAULTS.put("replication-factor", "");
-        DEFAULTS.put("session-timeout", "PT10S");
-        DEFAULTS.put("output-compression", "gzip");
-    }
+    /** The declared settings' defaults ({@link Settings}). */
+    static final Map<String, String> DEFAULTS = Settings.defaults();
 
     /** {@code kafka.*} settings go to every Kafka client as they are (security.protocol, sasl.*, ssl.*, ...). */
     public static final String KAFKA_PREFIX = "kafka.";
@@ -158,47 +111,16 @@ public final class KpiConfig {
     }
 
     private void validate() {
-        for (String key : List.of("port", "kafka-port", "kafka-controller-port", "schema-registry-port")) {
-            int p = integer(key);
-            if (p < 0 || p > 65535) {
-                throw new ConfigException(key + ": " + p + " is not a port");
-            }
-        }
-        if (integer("partitions") < 1) {
-            throw new ConfigException("partitions: must be at least 1");
-        }
-        if (integer("event-partitions") < 1) {
-            throw new ConfigException("event-partitions: must be at least 1");
-        }
-        if (!get("stream-threads").isBlank() && integer("stream-threads") < 1) {
-            throw new ConfigException("stream-threads: must be at least 1 (or blank: one per core)");
-        }
-        integer("rep-degraded-leads");
-        longValue("cache-max-bytes");
-        longValue("webhook-max-bytes");
-        zone();
+        // types, ranges and formats of the declared settings, then what needs more than one value or a file
+        Settings.check(values);
         for (String key : values.keySet()) {
-            if (key.startsWith("lead-response-sla") || key.endsWith("-horizon") || key.endsWith("-interval")
-                    || key.equals("lead-response-escalation") || key.equals("rep-degraded-p90") || key.equals("hubspot-max-age")) {
+            if (key.startsWith("lead-response-sla.")) {
                 duration(key);
             }
-        }
-        if (!get("reporting-currency").matches("[A-Z]{3}")) {
-            throw new ConfigException("reporting-currency: '" + get("reporting-currency") + "' is not an ISO-4217 code");
         }
         fxRates();
         crmMapping();
         tls();
-        if (integer("standby-replicas") < 0) {
-            throw new ConfigException("standby-replicas: must be 0 or more");
-        }
-        if (replicationFactor().isPresent() && replicationFactor().getAsInt() < 1) {
-            throw new ConfigException("replication-factor: must be at least 1 (or blank: as many brokers as there are, up to 3)");
-        }
-        duration("session-timeout");
-        if (!List.of("none", "gzip", "snappy", "lz4", "zstd").contains(get("output-compression"))) {
-            throw new ConfigException("output-compression: '" + get("output-compression") + "' is not one of none, gzip, snappy, lz4, zstd");
-        }
     }
 
     /**
