@@ -39,7 +39,7 @@ public final class ImportCommand implements Callable<Integer> {
     String format;
 
     @picocli.CommandLine.Option(names = "--mapping", paramLabel = "MAPPING.yaml",
-            description = "for CSV: which canonical events each row makes (see the README's CSV section)")
+            description = "for CSV: which canonical events each row makes (see docs/connectors.md, CSV exports)")
     Path mapping;
 
     @picocli.CommandLine.Option(names = "--compare-raw",

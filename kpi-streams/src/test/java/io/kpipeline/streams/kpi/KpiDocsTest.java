@@ -1,0 +1,92 @@
+package io.kpipeline.streams.kpi;
+
+import io.kpipeline.streams.aggregate.Dimension;
+import io.kpipeline.streams.time.Grain;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code docs/kpis.md} holds one entry per KPI, generated from {@link KpiCatalogue}: its definition, unit,
+ * dimensions, grains, the measures it reads, where it is computed and the tests that assert it (found in the test
+ * sources by its id, so a KPI without a test shows, and fails here). {@code -Dkpi.updateDocs=true} writes it.
+ */
+class KpiDocsTest {
+    static final Path DOC = Path.of("../docs/kpis.md");
+    static final String BEGIN = "<!-- generated from KpiCatalogue by KpiDocsTest: edit the catalogue, not these entries -->\n";
+    static final String END = "<!-- end of the generated entries -->\n";
+    static final List<Path> TESTS = List.of(Path.of("src/test/java"), Path.of("../kpi-app/src/test/java"));
+
+    /** Test classes naming each KPI id as a string, relative to the docs directory. */
+    static Map<String, List<String>> testsByKpi() throws IOException {
+        Map<String, List<String>> out = new TreeMap<>();
+        for (Path root : TESTS) {
+            List<Path> files;
+            try (Stream<Path> s = Files.walk(root)) {
+                files = s.filter(p -> p.toString().endsWith(".java")).sorted().toList();
+            }
+            for (Path f : files) {
+                String text = Files.readString(f);
+                for (KpiDefinition k : KpiCatalogue.all()) {
+                    if (text.contains("\"" + k.id() + "\"") || text.contains("\"" + k.id() + "|")) {
+                        out.computeIfAbsent(k.id(), x -> new ArrayList<>()).add(f.toString().replace("src/test/java", "src/test/java")
+                                .replaceFirst("^src/", "../kpi-streams/src/").replaceFirst("^\\.\\./kpi-app", "../kpi-app"));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    static String entries() throws IOException {
+        Map<String, List<String>> tests = testsByKpi();
+        StringBuilder out = new StringBuilder();
+        for (KpiDefinition k : KpiCatalogue.all()) {
+            out.append("### `").append(k.id()).append("`: ").append(k.name()).append("\n\n");
+            out.append(k.description()).append(".\n\n");
+            out.append("- unit: ").append(k.unit()).append(k.higherIsBetter() ? ", higher is better" : ", lower is better").append("\n");
+            out.append("- dimensions: ").append(k.dimensions().stream().map(Dimension::id).collect(Collectors.joining(", "))).append("\n");
+            out.append("- grains: ").append(k.grains().stream().map(Grain::id).collect(Collectors.joining(", ")))
+                    .append(k.cumulative() ? " (a change moves every later period too)" : k.lookback() > 0 ? " (reads the period before)" : "")
+                    .append("\n");
+            out.append("- reads: ").append(k.measures().stream().map(m -> "`" + m.name() + "`").collect(Collectors.joining(", "))).append("\n");
+            out.append("- computed: [KpiCatalogue](../kpi-streams/src/main/java/io/kpipeline/streams/kpi/KpiCatalogue.java), `add(\"")
+                    .append(k.id()).append("\", ...)`\n");
+            out.append("- tests: ").append(tests.getOrDefault(k.id(), List.of()).stream()
+                    .map(t -> "[" + Path.of(t).getFileName().toString().replace(".java", "") + "](" + t + ")")
+                    .collect(Collectors.joining(", "))).append("\n\n");
+        }
+        return out.toString();
+    }
+
+    @Test
+    void everyKpiHasATestThatNamesIt() throws IOException {
+        Map<String, List<String>> tests = testsByKpi();
+        assertThat(KpiCatalogue.all()).allSatisfy(k -> assertThat(tests).as("a test naming " + k.id()).containsKey(k.id()));
+    }
+
+    @Test
+    void docsKpisHoldsAnEntryPerKpi() throws IOException {
+        String doc = Files.readString(DOC);
+        int begin = doc.indexOf(BEGIN), end = doc.indexOf(END);
+        assertThat(begin).as("the generated entries' markers in " + DOC).isNotNegative();
+        assertThat(end).isGreaterThan(begin);
+        String generated = entries();
+        if (Boolean.getBoolean("kpi.updateDocs")) {
+            Files.writeString(DOC, doc.substring(0, begin + BEGIN.length()) + generated + doc.substring(end));
+            return;
+        }
+        assertThat(doc.substring(begin + BEGIN.length(), end))
+                .as(DOC + " is stale: run mvn -pl kpi-streams test -Dtest=KpiDocsTest -Dkpi.updateDocs=true").isEqualTo(generated);
+    }
+}
