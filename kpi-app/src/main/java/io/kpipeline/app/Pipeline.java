@@ -115,6 +115,8 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private Pipeline startAll() throws IOException {
+        // the keystore first: a wrong path or password stops the start before anything else has started
+        io.kpipeline.app.http.Tls tls = io.kpipeline.app.http.Tls.of(config);
         self = config.advertisedAddress();
         applicationId = StateFormat.applicationId(config.get("application-id"));
         if (config.external()) {
@@ -149,7 +151,6 @@ public final class Pipeline implements AutoCloseable {
         EventSink webhookSink = new EventSink(client, registry, "crm-events", "crm-events-dlq").admitting(this::admission);
         resources.add(webhookSink);
         var webhooks = Webhooks.from(config, webhookSink, metrics);
-        io.kpipeline.app.http.Tls tls = config.tls();
         api = new ApiServer(config.get("host"), config.integer("port"), config.longValue("webhook-max-bytes"),
                 new ApiServer.Services(JsonNodeFactory.instance.objectNode().put("reportingCurrency", config.get("reporting-currency"))
                         .put("businessTimeZone", config.zone().getId())

@@ -120,7 +120,6 @@ public final class KpiConfig {
         }
         fxRates();
         crmMapping();
-        tls();
     }
 
     /**
@@ -150,19 +149,6 @@ public final class KpiConfig {
 
     public java.util.OptionalInt replicationFactor() {
         return get("replication-factor").isBlank() ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(integer("replication-factor"));
-    }
-
-    /** HTTPS settings, or null when {@code tls-keystore} is not set. */
-    public io.kpipeline.app.http.Tls tls() {
-        if (get("tls-keystore").isBlank()) {
-            return null;
-        }
-        try {
-            return io.kpipeline.app.http.Tls.load(Path.of(get("tls-keystore")), get("tls-keystore-password"),
-                    get("tls-truststore").isBlank() ? null : Path.of(get("tls-truststore")), get("tls-truststore-password"));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(e.getMessage());
-        }
     }
 
     /** The Kafka client settings given as {@code kafka.*}, with the prefix removed, plus bootstrap.servers. */

@@ -39,6 +39,19 @@ public final class Tls {
      *
      * @throws IllegalArgumentException naming the setting and what is wrong
      */
+    /** The HTTPS of the settings {@code tls-*}, or null when {@code tls-keystore} is not set (plain HTTP). */
+    public static Tls of(io.kpipeline.app.config.KpiConfig config) {
+        if (config.get("tls-keystore").isBlank()) {
+            return null;
+        }
+        try {
+            return load(Path.of(config.get("tls-keystore")), config.get("tls-keystore-password"),
+                    config.get("tls-truststore").isBlank() ? null : Path.of(config.get("tls-truststore")), config.get("tls-truststore-password"));
+        } catch (IllegalArgumentException e) {
+            throw new io.kpipeline.app.config.ConfigException(e.getMessage());
+        }
+    }
+
     public static Tls load(Path keystore, String password, Path truststore, String trustPassword) {
         KeyStore keys = read(keystore, password, "tls-keystore");
         KeyStore trust = truststore == null ? keys : read(truststore, trustPassword, "tls-truststore");

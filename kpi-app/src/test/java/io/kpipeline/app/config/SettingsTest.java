@@ -46,6 +46,9 @@ class SettingsTest {
         assertThatThrownBy(() -> load("replication-factor=0")).hasMessageContaining("replication-factor");
         assertThatThrownBy(() -> load("partitons=4")).hasMessageContaining("unknown setting 'partitons'");
         assertThat(load("stream-threads=", "replication-factor=").streamThreads()).isPositive();
+        // the keystore is read when the server starts, before anything else does
+        assertThatThrownBy(() -> io.kpipeline.app.http.Tls.of(load("tls-keystore=/no/such/keystore.p12")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("tls-keystore");
         for (String bad : List.of("port=70000", "stream-threads=0", "correction-horizon=x", "output-compression=brotli")) {
             assertThatThrownBy(() -> load(bad)).satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n").doesNotContain("Exception"));
         }
