@@ -13,7 +13,6 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -195,14 +194,11 @@ public final class KpiConfig {
 
     public Duration duration(String key) {
         try {
-            Duration d = Duration.parse(get(key).trim());
-            if (d.isNegative()) {
-                throw new ConfigException(key + ": '" + get(key) + "' is negative");
-            }
-            return d;
-        } catch (DateTimeParseException e) {
-            throw new ConfigException(key + ": '" + get(key) + "' is not an ISO-8601 duration (e.g. PT5M, P400D)");
+            Settings.DURATION.ensureValid(key, get(key));
+        } catch (org.apache.kafka.common.config.ConfigException e) {
+            throw new ConfigException(e.getMessage());
         }
+        return Duration.parse(get(key).trim());
     }
 
     public ZoneId zone() {

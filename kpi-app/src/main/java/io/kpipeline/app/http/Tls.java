@@ -34,11 +34,6 @@ public final class Tls {
         this.peers = peers;
     }
 
-    /**
-     * Loads and checks the stores now, so a wrong path or password stops start-up naming it.
-     *
-     * @throws IllegalArgumentException naming the setting and what is wrong
-     */
     /** The HTTPS of the settings {@code tls-*}, or null when {@code tls-keystore} is not set (plain HTTP). */
     public static Tls of(io.kpipeline.app.config.KpiConfig config) {
         if (config.get("tls-keystore").isBlank()) {
@@ -52,6 +47,11 @@ public final class Tls {
         }
     }
 
+    /**
+     * Loads and checks the stores now, so a wrong path or password stops start-up naming it.
+     *
+     * @throws IllegalArgumentException naming the setting and what is wrong
+     */
     public static Tls load(Path keystore, String password, Path truststore, String trustPassword) {
         KeyStore keys = read(keystore, password, "tls-keystore");
         KeyStore trust = truststore == null ? keys : read(truststore, trustPassword, "tls-truststore");
