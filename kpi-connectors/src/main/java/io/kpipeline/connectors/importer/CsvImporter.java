@@ -83,8 +83,7 @@ public final class CsvImporter {
                     summary.lines++;
                     InvalidEventException tooMany = new InvalidEventException("INVALID_CSV", "line " + line + " has " + values.size()
                             + " values, the header " + header.size() + " columns (a separator in a value that is not quoted?)");
-                    summary.reject(tooMany, line);
-                    sink.reject(tooMany, "import", name, line, String.join(String.valueOf(mapping.separator()), values)
+                    reject(summary, tooMany, name, line, String.join(String.valueOf(mapping.separator()), values)
                             .getBytes(java.nio.charset.StandardCharsets.UTF_8));
                     continue;
                 }
@@ -100,16 +99,14 @@ public final class CsvImporter {
                     var record = sink.serialize(e);
                     var refused = sink.refusal(e, record);
                     if (refused != null) {
-                        summary.reject(refused, line);
-                        sink.reject(refused, "import", name, line, raw.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        reject(summary, refused, name, line, raw.getBytes(java.nio.charset.StandardCharsets.UTF_8));
                         continue;
                     }
                     sink.send(record);
                     summary.sent++;
                 }
                 for (Translation.Rejected r : t.rejected()) {
-                    summary.reject(r.reason(), line);
-                    sink.reject(r.reason(), "import", name, line, r.raw());
+                    reject(summary, r.reason(), name, line, r.raw());
                 }
                 progress.at(Math.max(at.getByteOffset(), at.getCharOffset()), summary);
                 if (sink.firstFailure() != null) {
@@ -121,6 +118,12 @@ public final class CsvImporter {
             summary.failure = "Kafka refused the records: " + e.getMessage();
         }
         return summary.finish(sink, started);
+    }
+
+    /** A row's event refused: counted in the summary and dead-lettered with the file's name and the line. */
+    private void reject(ImportSummary summary, InvalidEventException why, String name, long line, byte[] raw) {
+        summary.reject(why, line);
+        sink.reject(why, "import", name, line, raw);
     }
 
     private void requireColumns(List<String> columns, String name) {
