@@ -193,6 +193,14 @@
     return { cls: '', text: '' };
   }
 
+  /**
+   * Whether the user has picked another period since {@code choice} was asked for: a slow answer for the period left
+   * behind must not overwrite the one shown now.
+   */
+  function stale(choice) {
+    return state.choice !== choice;
+  }
+
   async function refreshTile(tile) {
     const kpi = state.catalogue.find((k) => k.id === tile.id);
     const el = $('tile-' + tile.id);
@@ -200,6 +208,7 @@
     const choice = state.choice;
     const unit = tile.unit || kpi.unit;
     const r = await pointsFor(kpi, tile.kind, choice);
+    if (stale(choice)) return;
     const delta = el.querySelector('.delta');
     if (r.unavailable) {
       el.dataset.value = '';
@@ -216,6 +225,7 @@
     delta.className = 'delta ' + c.cls;
     delta.textContent = c.text;
     const sub = tile.sub ? await tile.sub(choice, r.current || {}).catch(() => '') : '';
+    if (stale(choice)) return;
     el.querySelector('.sub').textContent = sub || (value === null || value === undefined ? 'no value for ' + choice.label : '');
   }
 
@@ -240,9 +250,10 @@
   }
 
   async function showPipelineHistory() {
-    const s = state.choice.series;
+    const choice = state.choice, s = choice.series;
     const [r, order] = await Promise.all([
       api('/api/kpis/pipeline_value?grain=' + s.grain + '&from=' + s.from + '&to=' + s.to), stageOrder()]);
+    if (stale(choice)) return;
     const stages = order.slice();
     for (const p of r.points) for (const st of Object.keys(p.byStage || {})) if (!stages.includes(st)) stages.push(st);
     const labels = r.points.map((p) => s.grain === 'day' ? shortDay(p.period) : p.period);
@@ -279,6 +290,7 @@
     } else {
       flow = (await api('/api/kpis/pipeline_flow?grain=' + c.grain + '&from=' + c.period + '&to=' + c.period)).points[0];
     }
+    if (stale(c)) return;
     state.flow = flow;
     const bars = [], colours = [];
     let level = flow.opening.value;
@@ -370,6 +382,7 @@
       } else {
         entries = await rangeRanking(kpi, dimension, c);
       }
+      if (stale(c)) return;
       body.innerHTML = '';
       entries.forEach((e, i) => {
         const tr = document.createElement('tr');
@@ -379,6 +392,7 @@
       });
       $('board-empty').textContent = entries.length ? '' : 'Nobody has a value for ' + c.label + ' yet.';
     } catch (e) {
+      if (stale(c)) return;
       body.innerHTML = '';
       $('board-empty').textContent = e.message;
     }
@@ -390,6 +404,7 @@
     const [created, response] = await Promise.all([
       pointsFor(state.catalogue.find((k) => k.id === 'leads_created'), 'sum', c),
       pointsFor(state.catalogue.find((k) => k.id === 'lead_response_time'), 'mean', c)]);
+    if (stale(c)) return;
     const n = created.current ? created.current.value || 0 : 0;
     const r = response.current || {};
     const contacted = r.count || 0, within = r.withinSla ? r.withinSla.numerator || 0 : 0;
