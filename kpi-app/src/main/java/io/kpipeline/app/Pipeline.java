@@ -192,7 +192,7 @@ public final class Pipeline implements AutoCloseable {
         // read once: it parses the rates file, and the state listener below runs on every rebalance
         settings = config.engineSettings();
         var topology = KpiTopology.build(TopicNames.forApplication(applicationId), registry, settings, counters,
-                config.duration("publish-interval"), alerting, alertCounters, eventPartitions);
+                config.duration("publish-interval"), alerting, alertCounters, eventPartitions, config.duration("touchpoint-assembly-wait"));
         streams = new KafkaStreams(topology, p);
         streams.setUncaughtExceptionHandler(this::threadFailed);
         streams.setStateListener((now, before) -> {
@@ -272,7 +272,9 @@ public final class Pipeline implements AutoCloseable {
                     new NewTopic("crm-events-dlq", partitions, rf).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")),
                     new NewTopic("kpi-updates", partitions, rf).configs(output),
                     new NewTopic("kpi-alerts", partitions, rf).configs(output),
-                    new NewTopic("kpi-fx-rates", 1, rf).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+                    new NewTopic("kpi-fx-rates", 1, rf).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+                    // kept as long as the events: a part may wait for its others, and the assembly's state rebuilds from them
+                    new NewTopic(io.kpipeline.schemas.part.EventPart.TOPIC, partitions, rf).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")));
             create(admin, topics);
             outputCompression(admin, io.kpipeline.app.config.Settings.topicCompression(config.get("output-compression")));
             int events = partitions(admin, "crm-events");

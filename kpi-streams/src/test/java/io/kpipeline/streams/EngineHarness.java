@@ -78,7 +78,7 @@ public final class EngineHarness implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(KpiTopology.build(TopicNames.DEFAULT, registry, settings, counters, Duration.ofSeconds(1),
-                alerting, new io.kpipeline.streams.alerts.AlertCounters(), eventPartitions), props);
+                alerting, new io.kpipeline.streams.alerts.AlertCounters(), eventPartitions, KpiTopology.DEFAULT_ASSEMBLY_WAIT), props);
         input = driver.createInputTopic("crm-events", new ByteArraySerializer(), new ByteArraySerializer());
         dlq = driver.createOutputTopic("crm-events-dlq", new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new AvroDeserializer<>(registry, DeadLetter.class));
         updates = driver.createOutputTopic("kpi-updates", new StringDeserializer(), new AvroDeserializer<>(registry, KpiPoint.class));
@@ -115,6 +115,15 @@ public final class EngineHarness implements AutoCloseable {
         driver.createInputTopic("kpi-fx-rates", new org.apache.kafka.common.serialization.StringSerializer(),
                 new org.apache.kafka.common.serialization.StringSerializer())
                 .pipeInput(currency, "{\"currency\":\"" + currency + "\",\"date\":\"" + date + "\",\"rate\":\"" + rate + "\"}");
+    }
+
+    /** Sends parts of events, as connectors do, to the assembly stage. */
+    public EngineHarness sendParts(List<io.kpipeline.schemas.part.EventPart> parts) {
+        var topic = driver.createInputTopic(io.kpipeline.schemas.part.EventPart.TOPIC, new ByteArraySerializer(), new ByteArraySerializer());
+        for (var p : parts) {
+            topic.pipeInput(p.key().getBytes(StandardCharsets.UTF_8), p.toJson());
+        }
+        return this;
     }
 
     /** Sends raw bytes as a record value (for bad-input tests). */

@@ -119,7 +119,7 @@ public final class Benchmark {
             report.put("events", n, "");
             report.put("mean event size", (double) sizes[1] / n, "bytes");
             report.put("mean event size as JSON", (double) Files.size(lines) / n, "bytes");
-            createTopics(bootstrap, PARTITIONS, "bench-raw", "crm-events-dlq", "kpi-updates", "kpi-alerts", "kpi-fx-rates");
+            createTopics(bootstrap, PARTITIONS, "bench-raw", "crm-events-dlq", "kpi-updates", "kpi-alerts", "kpi-fx-rates", TopicNames.DEFAULT.parts());
             createTopics(bootstrap, EVENT_PARTITIONS, "crm-events", "bench-json", "bench-avro", "bench-backlog",
                     TopicNames.forApplication("bench-kpi").entityFacts());
 
@@ -401,7 +401,7 @@ public final class Benchmark {
     private double backlogBackfill(String bootstrap, Path dir, SchemaRegistryCore registry, long n, int threads) throws Exception {
         String appId = "bench-backlog-" + threads;
         TopicNames topics = new TopicNames("bench-backlog", "bench-dlq-" + threads, "bench-updates-" + threads, "bench-alerts-" + threads,
-                TopicNames.DEFAULT.fxRates(), TopicNames.forApplication(appId).entityFacts());
+                TopicNames.DEFAULT.fxRates(), TopicNames.forApplication(appId).entityFacts(), null);
         createTopics(bootstrap, PARTITIONS, topics.deadLetters(), topics.kpiUpdates(), topics.alerts());
         createTopics(bootstrap, EVENT_PARTITIONS, topics.entityFacts());
         EngineCounters counters = new EngineCounters();

@@ -149,6 +149,11 @@ public final class Settings {
             .define("pipedrive-password", Type.STRING, "", Importance.HIGH, "the HTTP basic auth password set on the Pipedrive webhook")
             .define("salesforce-organization-id", Type.STRING, "", Importance.HIGH, "the org whose outbound messages `POST /webhooks/salesforce` "
                     + "accepts (15 or 18 characters)")
+            .define("stripe-webhook-secret", Type.STRING, "", Importance.HIGH, "the signing secret (`whsec_...`) of the Stripe webhook endpoint: "
+                    + "turns on `POST /webhooks/stripe` and verifies its `Stripe-Signature` (subscription ends become churn)")
+            .define("touchpoint-assembly-wait", Type.STRING, "PT1H", DURATION, Importance.LOW, "how long a HubSpot engagement may wait for "
+                    + "its remaining parts (creation, time, direction, association) before it is dead-lettered as incomplete; it is still "
+                    + "logged if they arrive later")
             .define("api-token", Type.STRING, "", Importance.HIGH, "when set, every request except `/health`, `/metrics` (counts, no KPI values) "
                     + "and `/webhooks/*` needs `Authorization: Bearer <token>`; a browser opens `/?token=<token>` once and gets an HttpOnly, "
                     + "SameSite=Strict cookie (Secure under TLS). Instances put it on the queries they forward to each other")

@@ -82,7 +82,7 @@ public final class WebhookEndpoint {
             deadLetters.add(sink.reject(r.reason(), "webhook:" + connector.name(), null, (long) r.index(), r.raw()));
         }
         java.util.List<CrmEvent> events = t.events();
-        sink.sendDurably(events); // flushes the dead letters above too
+        sink.sendDurably(events, t.parts()); // flushes the dead letters above too
         for (var d : deadLetters) {
             d.get(); // a dead letter that did not arrive must make the CRM retry, as a lost event would
         }

@@ -2,6 +2,7 @@ package io.kpipeline.app.http;
 
 import io.javalin.http.Handler;
 import io.kpipeline.app.config.KpiConfig;
+import io.kpipeline.connectors.billing.StripeWebhook;
 import io.kpipeline.connectors.crm.CrmMapping;
 import io.kpipeline.connectors.crm.hubspot.HubSpotSignature;
 import io.kpipeline.connectors.crm.hubspot.HubSpotWebhook;
@@ -39,6 +40,8 @@ public final class Webhooks {
         boolean pipedrive = !config.get("pipedrive-user").isBlank() && !config.get("pipedrive-password").isBlank();
         add(routes, "pipedrive", "pipedrive-user and pipedrive-password", pipedrive
                 ? new PipedriveWebhook(config.get("pipedrive-user"), config.get("pipedrive-password"), mapping.pipedrive()) : null, config, sink, metrics);
+        add(routes, "stripe", "stripe-webhook-secret", config.get("stripe-webhook-secret").isBlank() ? null
+                : new StripeWebhook(config.get("stripe-webhook-secret"), Clock.systemUTC(), mapping.stripe()), config, sink, metrics);
         add(routes, "salesforce", "salesforce-organization-id", config.get("salesforce-organization-id").isBlank() ? null
                 : new SalesforceWebhook(config.get("salesforce-organization-id"), mapping.salesforce()), config, sink, metrics);
         return routes;

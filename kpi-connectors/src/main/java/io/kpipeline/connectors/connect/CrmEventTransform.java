@@ -2,6 +2,7 @@ package io.kpipeline.connectors.connect;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kpipeline.avro.CrmEvent;
+import io.kpipeline.connectors.billing.StripeWebhook;
 import io.kpipeline.connectors.crm.CrmMapping;
 import io.kpipeline.connectors.crm.Translation;
 import io.kpipeline.connectors.crm.hubspot.HubSpotWebhook;
@@ -32,14 +33,15 @@ import java.util.Map;
 /**
  * The CRM translations of the webhook endpoints as a Kafka Connect Single Message Transform: a record whose value
  * is one CRM delivery (a HubSpot subscription event or array of them, a Pipedrive v2 webhook body, a Salesforce
- * outbound message, or canonical events) becomes a record for {@code crm-events} in the Confluent wire format the
+ * outbound message, a Stripe event, or canonical events) becomes a record for {@code crm-events} in the Confluent wire format the
  * pipeline reads, keyed by entity. Use it with {@code value.converter=ByteArrayConverter}; it accepts String, bytes
  * or schemaless-JSON (Map) values.
  *
  * <p>Connect's dead-letter queue serves sink connectors only, and a transform emits one record per input, so the
  * transform has a producer of its own: items it cannot translate go to {@code crm-events-dlq} with their reason, and
  * when a delivery means several events (a Salesforce snapshot, a Pipedrive change of several fields) the first
- * is the transformed record and the others are sent, and acknowledged, before it returns. Event ids come from the
+ * is the transformed record and the others are sent, and acknowledged, before it returns; so are the parts of events
+ * that only several deliveries make (a HubSpot engagement's, a Stripe subscription's), to {@code crm-event-parts}. Event ids come from the
  * CRM's own ids, so anything sent twice after a task restart is a duplicate that changes nothing. Authentication is
  * the source connector's part: a transform sees data Connect already accepted.
  */
@@ -54,8 +56,8 @@ public final class CrmEventTransform<R extends ConnectRecord<R>> implements Tran
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static final ConfigDef CONFIG = new ConfigDef()
-            .define(CRM, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, ConfigDef.ValidString.in("hubspot", "pipedrive", "salesforce", "events"),
-                    ConfigDef.Importance.HIGH, "whose payloads the records carry: hubspot, pipedrive, salesforce, or events (canonical JSON)")
+            .define(CRM, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, ConfigDef.ValidString.in("hubspot", "pipedrive", "salesforce", "stripe", "events"),
+                    ConfigDef.Importance.HIGH, "whose payloads the records carry: hubspot, pipedrive, salesforce, stripe (event objects), or events (canonical JSON)")
             .define(MAPPING_FILE, ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM,
                     "a CRM mapping YAML laid over the shipped defaults (the pipeline's crm-mapping setting); empty: the defaults")
             .define(BOOTSTRAP_SERVERS, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, ConfigDef.Importance.HIGH,
@@ -98,6 +100,7 @@ public final class CrmEventTransform<R extends ConnectRecord<R>> implements Tran
             case "hubspot" -> new HubSpotWebhook(null, mapping.hubspot());
             case "pipedrive" -> new PipedriveWebhook(null, null, mapping.pipedrive());
             case "salesforce" -> new SalesforceWebhook(null, mapping.salesforce());
+            case "stripe" -> new StripeWebhook(null, java.time.Clock.systemUTC(), mapping.stripe());
             default -> new CanonicalWebhook(null);
         };
     }
@@ -127,7 +130,8 @@ public final class CrmEventTransform<R extends ConnectRecord<R>> implements Tran
                 deadLetters.add(sink.reject(r.reason(), "connect:" + translator.name(), null, null, r.raw()));
             }
             List<CrmEvent> events = t.events();
-            sink.sendDurably(events.size() > 1 ? events.subList(1, events.size()) : List.of());
+            // parts (a HubSpot engagement's, a Stripe subscription's) go to the parts topic for the engine to assemble
+            sink.sendDurably(events.size() > 1 ? events.subList(1, events.size()) : List.of(), t.parts());
             for (var d : deadLetters) {
                 d.get();
             }

@@ -14,7 +14,8 @@ import java.nio.file.Path;
 
 /**
  * How each CRM's own records become canonical events: stage names, which stages mean won or lost, owner ids to reps
- * and teams, lead statuses, activity channels, the default currency. The shipped defaults
+ * and teams, lead statuses, activity channels, the default currency, what marks churn; and how a billing system's
+ * customers are the CRM's accounts. The shipped defaults
  * ({@code crm-mapping-defaults.yaml}) fit each CRM's out-of-the-box pipeline; a user file (setting
  * {@code crm-mapping}) overrides them key by key within each CRM's section.
  */
@@ -32,6 +33,9 @@ public final class CrmMapping {
     @JsonMerge
     @JsonProperty
     private CrmSection salesforce = new CrmSection();
+    @JsonMerge
+    @JsonProperty
+    private BillingSection stripe = new BillingSection();
 
     /** The shipped defaults alone. */
     public static CrmMapping defaults() {
@@ -49,11 +53,15 @@ public final class CrmMapping {
             return mapping;
         }
         try {
-            return YAML.readerForUpdating(mapping).readValue(Files.readAllBytes(file));
+            CrmMapping read = YAML.readerForUpdating(mapping).readValue(Files.readAllBytes(file));
+            read.stripe.check();
+            return read;
         } catch (java.nio.file.NoSuchFileException e) {
             throw new IllegalArgumentException("no such file: " + file);
         } catch (IOException e) {
             throw new IllegalArgumentException("CRM mapping " + file + ": " + firstLine(e.getMessage()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("CRM mapping " + file + ": " + e.getMessage());
         }
     }
 
@@ -67,6 +75,10 @@ public final class CrmMapping {
 
     public CrmSection salesforce() {
         return salesforce;
+    }
+
+    public BillingSection stripe() {
+        return stripe;
     }
 
     static String firstLine(String message) {

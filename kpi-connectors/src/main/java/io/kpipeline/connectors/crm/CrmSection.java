@@ -43,6 +43,14 @@ public final class CrmSection {
     private Set<String> doneStatuses = new LinkedHashSet<>();
     @JsonProperty
     private boolean personsAsLeads;
+    @JsonProperty
+    private Map<String, String> directions = new LinkedHashMap<>();
+    @JsonProperty
+    private Map<String, String> outcomes = new LinkedHashMap<>();
+    @JsonProperty
+    private String churnProperty;
+    @JsonProperty
+    private Set<String> churnValues = new LinkedHashSet<>();
 
     /** The currency of amounts the CRM sends without one; null means the reporting currency. */
     public String currency() {
@@ -105,5 +113,25 @@ public final class CrmSection {
 
     public boolean personsAsLeads() {
         return personsAsLeads;
+    }
+
+    /** The touchpoint direction ({@code OUTBOUND}, {@code INBOUND}) of a CRM direction value, or null when unlisted. */
+    public String direction(String crmDirection) {
+        return crmDirection == null ? null : directions.get(crmDirection);
+    }
+
+    /** The touchpoint outcome of a CRM call disposition or meeting outcome, or null when unlisted. */
+    public String outcome(String crmOutcome) {
+        return crmOutcome == null ? null : outcomes.get(crmOutcome);
+    }
+
+    /** The company or account property whose value can mark the customer churned; null: none does. */
+    public String churnProperty() {
+        return churnProperty;
+    }
+
+    /** Whether a value of {@link #churnProperty} means the customer has churned. */
+    public boolean isChurn(String value) {
+        return value != null && churnValues.contains(value);
     }
 }

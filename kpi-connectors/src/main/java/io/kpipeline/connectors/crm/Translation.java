@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kpipeline.avro.CrmEvent;
 import io.kpipeline.schemas.event.EventJson;
 import io.kpipeline.schemas.event.InvalidEventException;
+import io.kpipeline.schemas.part.EventPart;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -12,7 +13,8 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * What one CRM delivery translates to: canonical events (each checked against the event contract), items that
+ * What one CRM delivery translates to: canonical events (each checked against the event contract), parts of events
+ * that only several items make (assembled by the engine), items that
  * cannot be translated (each with its reason and raw text, for the dead-letter topic), and items that are
  * understood but carry nothing the KPIs use (counted, not forwarded).
  */
@@ -25,6 +27,7 @@ public final class Translation {
     /** the delivery item each event came from */
     private final List<Integer> eventItems = new ArrayList<>();
     private final List<Rejected> rejected = new ArrayList<>();
+    private final List<EventPart> parts = new ArrayList<>();
     private int ignored;
 
     /** Adds a canonical event as JSON; one that breaks the contract is rejected with the item it came from. */
@@ -59,6 +62,15 @@ public final class Translation {
             CrmEvent event = events.remove(i);
             rejected.add(new Rejected(eventItems.remove(i), reason, EventJson.write(event).getBytes(StandardCharsets.UTF_8)));
         }
+    }
+
+    /** Adds a part of an event that the engine's assembly completes from several items (see {@link EventPart}). */
+    public void part(EventPart part) {
+        parts.add(part);
+    }
+
+    public List<EventPart> parts() {
+        return Collections.unmodifiableList(parts);
     }
 
     public void ignore() {

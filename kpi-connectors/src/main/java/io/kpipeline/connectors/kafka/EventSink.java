@@ -4,6 +4,7 @@ import io.kpipeline.avro.CrmEvent;
 import io.kpipeline.avro.DeadLetter;
 import io.kpipeline.schemas.event.EntityKey;
 import io.kpipeline.schemas.event.InvalidEventException;
+import io.kpipeline.schemas.part.EventPart;
 import io.kpipeline.schemas.registry.SchemaRegistryClient;
 import io.kpipeline.schemas.serde.AvroSerializer;
 import org.apache.kafka.clients.producer.Callback;
@@ -68,6 +69,11 @@ public final class EventSink implements AutoCloseable {
         return new ProducerRecord<>(eventTopic, EntityKey.of(event).getBytes(StandardCharsets.UTF_8), events.serialize(eventTopic, event));
     }
 
+    /** A part as its record on {@value EventPart#TOPIC}. */
+    public ProducerRecord<byte[], byte[]> serializePart(EventPart part) {
+        return new ProducerRecord<>(EventPart.TOPIC, part.key().getBytes(StandardCharsets.UTF_8), part.toJson());
+    }
+
     /**
      * Why a record cannot be sent (its size over the producer's request limit, which the broker's record limit
      * matches by default); null when it can. Callers refuse such an event in their answer or dead-letter it.
@@ -99,9 +105,18 @@ public final class EventSink implements AutoCloseable {
 
     /** Sends events and returns once the broker has acknowledged every one (or throws naming the failure). */
     public void sendDurably(java.util.List<CrmEvent> batch) throws InterruptedException, java.util.concurrent.ExecutionException {
+        sendDurably(batch, java.util.List.of());
+    }
+
+    /** Sends events and event parts (to {@value EventPart#TOPIC}, keyed by what they are parts of), returning once all are durable. */
+    public void sendDurably(java.util.List<CrmEvent> batch, java.util.List<EventPart> parts) throws InterruptedException,
+            java.util.concurrent.ExecutionException {
         java.util.List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> acks = new java.util.ArrayList<>();
         for (CrmEvent e : batch) {
             acks.add(producer.send(serialize(e), callback));
+        }
+        for (EventPart p : parts) {
+            acks.add(producer.send(serializePart(p), callback));
         }
         producer.flush();
         for (var ack : acks) {

@@ -26,9 +26,13 @@ public interface WebhookConnector {
         return new Reply(200, "application/json", summary(t).toString());
     }
 
-    /** {@code {"accepted":n,"ignored":n,"rejected":[{"index","reasonCode","reason"}]}}. */
+    /**
+     * {@code {"accepted":n,"parts":n,"ignored":n,"rejected":[{"index","reasonCode","reason"}]}}: {@code parts} are items
+     * kept as parts of an event that their other parts complete (an engagement's association, a subscription's end).
+     */
     static ObjectNode summary(Translation t) {
-        ObjectNode answer = JsonNodeFactory.instance.objectNode().put("accepted", t.events().size()).put("ignored", t.ignored());
+        ObjectNode answer = JsonNodeFactory.instance.objectNode().put("accepted", t.events().size()).put("parts", t.parts().size())
+                .put("ignored", t.ignored());
         var rejected = answer.putArray("rejected");
         for (Translation.Rejected r : t.rejected()) {
             rejected.addObject().put("index", r.index()).put("reasonCode", r.reason().reasonCode()).put("reason", r.reason().getMessage());

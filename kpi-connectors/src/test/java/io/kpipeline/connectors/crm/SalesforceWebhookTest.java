@@ -103,4 +103,21 @@ class SalesforceWebhookTest {
         assertThatThrownBy(() -> salesforce.translate(Samples.post("x", Map.of(), "<a/>".getBytes(StandardCharsets.UTF_8))))
                 .isInstanceOf(WebhookException.class).hasMessageContaining("not a Salesforce outbound message");
     }
+
+    @Test
+    void shouldMakeAnAccountMarkedChurnedACustomerChurned() {
+        Translation t = translate("salesforce-account-churned.xml");
+        // the test mapping reads churn from the custom field Churned__c = true; the second Account is not churned
+        assertThat(t.events()).singleElement().satisfies(e -> {
+            assertThat(((io.kpipeline.avro.CustomerChurned) e.getPayload()).getAccountId()).isEqualTo("0015g00000XyZaBAAV");
+            assertThat(e.getOccurredAt()).isEqualTo("2026-11-25T10:00:00Z");
+            assertThat(e.getEventId()).isEqualTo("salesforce:account:0015g00000XyZaBAAV:churned:04l5g00000BQxZ1AAL");
+        });
+        assertThat(t.ignored()).isEqualTo(1);
+        // with the shipped defaults (no churn values) an Account says nothing
+        SalesforceWebhook defaults = new SalesforceWebhook("00D5g000004XyzA", CrmMapping.defaults().salesforce());
+        Translation d = defaults.translate(Samples.post("http://localhost/webhooks/salesforce", Map.of(), Samples.bytes("salesforce-account-churned.xml")));
+        assertThat(d.events()).isEmpty();
+        assertThat(d.ignored()).isEqualTo(2);
+    }
 }

@@ -15,6 +15,7 @@ import io.kpipeline.schemas.serde.AvroSerdes;
 import io.kpipeline.streams.config.EngineSettings;
 import io.kpipeline.streams.event.CrmEventSerde;
 import io.kpipeline.streams.aggregate.AggregateWriter;
+import io.kpipeline.streams.assembly.PartAssemblyProcessor;
 import io.kpipeline.streams.entity.EntityFacts;
 import io.kpipeline.streams.entity.EntityRecord;
 import io.kpipeline.streams.facts.FactsMessage;
@@ -49,6 +50,9 @@ import java.util.Map;
  *           ├─ too late, no rate ──────────────────────────────────────────────────────────────► crm-events-dlq
  *           └─ contribution deltas, summed per commit ─ [kpi-deltas repartition, by dimension|key]
  *                ─ kpi-aggregates (aggregate stage: calendar parts, queries, publisher) ────────► kpi-updates
+ *
+ * crm-event-parts ─ assemble-parts (touchpoints from engagements, churn from subscriptions) ─┬─► crm-events
+ *                                                                                            └─► crm-events-dlq
  * </pre>
  * Each stage runs as one task per partition. An entity reads only its own events and the latest facts its linked
  * entities sent it, so its contributions do not depend on which task holds it; every KPI of one dimension key lives
@@ -62,8 +66,12 @@ public final class KpiTopology {
 
     public static Topology build(TopicNames topics, SchemaRegistryClient registry, EngineSettings settings,
                                  EngineCounters counters, Duration publishInterval, int eventPartitions) {
-        return build(topics, registry, settings, counters, publishInterval, AlertSettings.defaults(), new AlertCounters(), eventPartitions);
+        return build(topics, registry, settings, counters, publishInterval, AlertSettings.defaults(), new AlertCounters(), eventPartitions,
+                DEFAULT_ASSEMBLY_WAIT);
     }
+
+    /** How long a touchpoint may wait for its last part before it is dead-lettered as incomplete, unless configured. */
+    public static final Duration DEFAULT_ASSEMBLY_WAIT = Duration.ofHours(1);
 
     /**
      * The topology for a {@code crm-events} topic of {@code eventPartitions} partitions; both stages and the facts
@@ -71,7 +79,7 @@ public final class KpiTopology {
      */
     public static Topology build(TopicNames topics, SchemaRegistryClient registry, EngineSettings settings,
                                  EngineCounters counters, Duration publishInterval, AlertSettings alerting, AlertCounters alertCounters,
-                                 int eventPartitions) {
+                                 int eventPartitions, Duration assemblyWait) {
         StreamsBuilder builder = new StreamsBuilder();
         StreamClock clock = new StreamClock();
         counters.streamClock(clock);
@@ -147,7 +155,31 @@ public final class KpiTopology {
                         Stores.AGGREGATES, Stores.MARKS)
                 .mapValues(v -> (KpiPoint) v, Named.as("as-point"))
                 .to(topics.kpiUpdates(), Produced.with(Serdes.String(), pointSerde).withName("kpi-updates-sink"));
+        if (topics.parts() != null) {
+            assembly(builder, topics, registry, deadLetterSerde, assemblyWait);
+        }
         return builder.build();
+    }
+
+    /**
+     * The assembly stage, a sub-topology of its own: parts of events (an engagement's, a subscription's) folded per
+     * key into the canonical events they make, written to {@code crm-events} like any connector's.
+     */
+    private static void assembly(StreamsBuilder builder, TopicNames topics, SchemaRegistryClient registry,
+                                 org.apache.kafka.common.serialization.Serde<DeadLetter> deadLetterSerde, Duration wait) {
+        builder.addStateStore(kv(PartAssemblyProcessor.STATE_STORE, Serdes.String(), Serdes.ByteArray()));
+        builder.addStateStore(kv(PartAssemblyProcessor.WAITING_STORE, Serdes.String(), Serdes.Long()));
+        Map<String, KStream<String, Object>> assembled = builder
+                .stream(topics.parts(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("event-parts-source"))
+                .process(() -> new PartAssemblyProcessor(wait), Named.as("assemble-parts"),
+                        PartAssemblyProcessor.STATE_STORE, PartAssemblyProcessor.WAITING_STORE)
+                .split(Named.as("assembled-"))
+                .branch((k, v) -> v instanceof CrmEvent, Branched.as("events"))
+                .defaultBranch(Branched.as("rejected"));
+        assembled.get("assembled-events").mapValues(v -> (CrmEvent) v, Named.as("as-assembled-event"))
+                .to(topics.events(), Produced.with(Serdes.String(), AvroSerdes.value(registry, CrmEvent.class)).withName("assembled-events-sink"));
+        assembled.get("assembled-rejected").mapValues(v -> (DeadLetter) v, Named.as("as-assembly-dead-letter"))
+                .to(topics.deadLetters(), Produced.with(Serdes.String(), deadLetterSerde).withName("assembly-dead-letters-sink"));
     }
 
     /** The topic the aggregate stage reads, under an application id: one task per partition. */

@@ -16,7 +16,9 @@ import java.time.ZoneOffset;
 
 /**
  * {@code POST /webhooks/hubspot}: HubSpot's webhook payload, a JSON array of subscription events (contact and deal
- * creation, deletion and property changes), signed with {@code X-HubSpot-Signature-v3}.
+ * creation, deletion and property changes; a company's churn property; in the generic {@code object.*} form also
+ * calls, emails and meetings, which {@link HubSpotEngagements} makes touchpoint parts of), signed with
+ * {@code X-HubSpot-Signature-v3}.
  *
  * <p>HubSpot sends one property per event and never the previous value, so: a deal's creation becomes a
  * {@code DealCreated} in the mapping's initial stage with amount 0 (what HubSpot holds for a deal created without
@@ -28,10 +30,12 @@ public final class HubSpotWebhook implements WebhookConnector {
     static final String ORIGIN = "hubspot";
     private final HubSpotSignature signature;
     private final CrmSection mapping;
+    private final HubSpotEngagements engagements;
 
     public HubSpotWebhook(HubSpotSignature signature, CrmSection mapping) {
         this.signature = signature;
         this.mapping = mapping;
+        this.engagements = new HubSpotEngagements(mapping);
     }
 
     @Override
@@ -75,6 +79,30 @@ public final class HubSpotWebhook implements WebhookConnector {
         if (kind == null) {
             kind = required(item, "eventType");
         }
+        if (kind.endsWith(".associationChange")) {
+            if (!engagements.association(item, t)) {
+                throw new InvalidEventException("UNMAPPED_EVENT", "HubSpot " + kind + " " + text(item, "associationType")
+                        + " has no canonical event (only engagements' associations to contacts and deals are mapped)");
+            }
+            return;
+        }
+        if (kind.startsWith("object.")) {
+            // the generic subscriptions name the object by its type id: contacts, deals and companies read as their
+            // legacy subscriptions do, engagements become parts of touchpoints
+            String typeId = required(item, "objectTypeId");
+            String action = kind.substring("object.".length());
+            if (engagements.isEngagement(typeId)) {
+                engagements.object(item, action, typeId, t);
+                return;
+            }
+            String object = switch (typeId) {
+                case HubSpotEngagements.CONTACT -> "contact";
+                case HubSpotEngagements.DEAL -> "deal";
+                case HubSpotEngagements.COMPANY -> "company";
+                default -> throw new InvalidEventException("UNMAPPED_EVENT", "HubSpot " + kind + " of objectTypeId " + typeId + " has no canonical event");
+            };
+            kind = object + "." + action;
+        }
         String objectId = required(item, "objectId");
         Instant at = epochMillis(required(item, "occurredAt"), "occurredAt");
         // HubSpot's eventId alone is not guaranteed unique; with the object and property it names one change, and a
@@ -91,6 +119,8 @@ public final class HubSpotWebhook implements WebhookConnector {
             case "deal.creation" -> t.add(Canonical.event(eventId, "DealCreated", at, ORIGIN).with("dealId", objectId)
                     .with("stage", initialStage()).with("amount", "0").with("currency", mapping.currency()).json(), index, raw);
             case "deal.propertyChange" -> dealProperty(eventId, at, objectId, required(item, "propertyName"), value, index, raw, t);
+            case "company.propertyChange" -> companyProperty(eventId, at, objectId, required(item, "propertyName"), value, index, raw, t);
+            case "company.creation", "company.deletion" -> t.ignore(); // an account is known from its deals; churn is a property
             default -> throw new InvalidEventException("UNMAPPED_EVENT", "HubSpot " + kind + " has no canonical event"
                     + (property == null ? "" : " (property " + property + ")"));
         }
@@ -125,6 +155,20 @@ public final class HubSpotWebhook implements WebhookConnector {
             }
             default -> throw new InvalidEventException("UNMAPPED_FIELD", "HubSpot contact property '" + property + "' has no canonical meaning");
         }
+    }
+
+    /** A company whose churn property (mapping {@code churn-property}) takes a churn value has churned. */
+    private void companyProperty(String eventId, Instant at, String accountId, String property, String value, int index, String raw, Translation t) {
+        if (!property.equals(mapping.churnProperty())) {
+            throw new InvalidEventException("UNMAPPED_FIELD", "HubSpot company property '" + property + "' has no canonical meaning"
+                    + (mapping.churnProperty() == null ? "" : " (churn is read from " + mapping.churnProperty() + ")"));
+        }
+        if (!mapping.isChurn(value)) {
+            t.ignore(); // any other stage: not a churn (a customer again only by a won deal, as the contract says)
+            return;
+        }
+        t.add(Canonical.event(eventId, "CustomerChurned", at, ORIGIN).with("accountId", accountId)
+                .with("reason", property + "=" + value).json(), index, raw);
     }
 
     private void dealProperty(String eventId, Instant at, String dealId, String property, String value, int index, String raw, Translation t) {

@@ -17,8 +17,8 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 
 /**
- * {@code POST /webhooks/salesforce}: Salesforce outbound messages (SOAP {@code notifications} of Lead, Opportunity
- * and Task records), accepted only from the configured organization and answered with the {@code Ack} Salesforce
+ * {@code POST /webhooks/salesforce}: Salesforce outbound messages (SOAP {@code notifications} of Lead, Opportunity,
+ * Task and Account records; an Account whose churn field has a churn value is a {@code CustomerChurned}), accepted only from the configured organization and answered with the {@code Ack} Salesforce
  * waits for, once the events are durable.
  *
  * <p>An outbound message is a snapshot of the record's selected fields, not a change. Each snapshot therefore
@@ -73,6 +73,7 @@ public final class SalesforceWebhook implements WebhookConnector {
                     case "Opportunity" -> opportunity(n, i, t);
                     case "Lead" -> lead(n, i, t);
                     case "Task" -> task(n, i, t);
+                    case "Account" -> account(n, i, t);
                     default -> throw new InvalidEventException("UNMAPPED_EVENT", "Salesforce " + n.objectType() + " records have no canonical event");
                 }
             } catch (InvalidEventException e) {
@@ -154,6 +155,26 @@ public final class SalesforceWebhook implements WebhookConnector {
             t.add(Canonical.event("salesforce:lead:" + id + ":converted", "LeadConverted", convertedAt.isBefore(created) ? created : convertedAt, ORIGIN)
                     .with("leadId", id).with("dealId", n.field("ConvertedOpportunityId")).with("accountId", n.field("ConvertedAccountId")).json(), i, n.raw());
         }
+    }
+
+    /**
+     * An Account snapshot whose field {@code churn-property} has one of {@code churn-values} has churned, as of its
+     * {@code LastModifiedDate}; any other snapshot says nothing a KPI uses. The id is the snapshot's, so a retry is a
+     * duplicate, and a later snapshot still churned is a churn of an account that is no longer a customer (ignored).
+     */
+    private void account(OutboundMessage.Notification n, int i, Translation t) {
+        String property = mapping.churnProperty();
+        if (property == null) {
+            throw new InvalidEventException("UNMAPPED_EVENT", "Salesforce Account records have no canonical event (no churn-property in the mapping)");
+        }
+        String id = n.required("Id");
+        if (!mapping.isChurn(n.field(property))) {
+            t.ignore();
+            return;
+        }
+        Instant modified = instant(n.required("LastModifiedDate"));
+        t.add(Canonical.event("salesforce:account:" + id + ":churned:" + n.id(), "CustomerChurned", modified, ORIGIN).with("accountId", id)
+                .with("reason", property + "=" + n.field(property)).json(), i, n.raw());
     }
 
     /** A completed Task on a lead (WhoId 00Q…) or an opportunity (WhatId 006…) is a touchpoint. */
