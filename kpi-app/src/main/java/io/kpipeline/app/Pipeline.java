@@ -14,8 +14,8 @@ import io.kpipeline.schemas.registry.SchemaRegistryClient;
 import io.kpipeline.schemas.registry.SchemaRegistryCore;
 import io.kpipeline.streams.config.EngineSettings;
 import io.kpipeline.streams.query.KpiQuery;
-import io.kpipeline.streams.query.RollupSeriesReader;
-import io.kpipeline.streams.query.StoreSeriesReader;
+import io.kpipeline.streams.aggregate.RollupSeriesReader;
+import io.kpipeline.streams.aggregate.StoreSeriesReader;
 import io.kpipeline.streams.topology.EngineCounters;
 import io.kpipeline.streams.topology.KpiTopology;
 import io.kpipeline.streams.topology.Stores;
@@ -503,7 +503,7 @@ public final class Pipeline implements AutoCloseable {
         if (running) {
             // which instance holds the company-wide KPIs (the busiest key): for operators and fail-over tests
             try {
-                String owner = owner(io.kpipeline.streams.aggregate.Cell.ownerKey(io.kpipeline.streams.aggregate.Dimension.COMPANY, ""));
+                String owner = owner(io.kpipeline.streams.aggregate.Cell.ownerKey(io.kpipeline.streams.measure.Dimension.COMPANY, ""));
                 s.put("kpiStoresAt", owner != null ? owner : self);
             } catch (org.apache.kafka.streams.errors.InvalidStateStoreException e) {
                 s.putNull("kpiStoresAt");

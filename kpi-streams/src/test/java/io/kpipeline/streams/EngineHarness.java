@@ -9,10 +9,10 @@ import io.kpipeline.schemas.event.EventJson;
 import io.kpipeline.schemas.registry.SchemaRegistryCore;
 import io.kpipeline.schemas.serde.AvroDeserializer;
 import io.kpipeline.schemas.serde.AvroSerializer;
-import io.kpipeline.streams.aggregate.Dimension;
+import io.kpipeline.streams.measure.Dimension;
 import io.kpipeline.streams.config.EngineSettings;
 import io.kpipeline.streams.query.KpiQuery;
-import io.kpipeline.streams.query.StoreSeriesReader;
+import io.kpipeline.streams.aggregate.StoreSeriesReader;
 import io.kpipeline.streams.time.Grain;
 import io.kpipeline.streams.topology.EngineCounters;
 import io.kpipeline.streams.topology.KpiTopology;
@@ -87,8 +87,8 @@ public final class EngineHarness implements AutoCloseable {
                 Clock.fixed(Instant.parse("2026-11-22T12:00:00Z"), ZoneOffset.UTC));
     }
 
-    public io.kpipeline.streams.query.SeriesReader reader() {
-        return new io.kpipeline.streams.query.RollupSeriesReader(
+    public io.kpipeline.streams.aggregate.SeriesReader reader() {
+        return new io.kpipeline.streams.aggregate.RollupSeriesReader(
                 new StoreSeriesReader(driver.getKeyValueStore(Stores.AGGREGATES)));
     }
 

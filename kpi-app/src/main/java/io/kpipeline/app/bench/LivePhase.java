@@ -7,7 +7,7 @@ import io.kpipeline.avro.LeadCreated;
 import io.kpipeline.schemas.registry.SchemaRegistryClient;
 import io.kpipeline.schemas.serde.AvroDeserializer;
 import io.kpipeline.schemas.serde.AvroSerializer;
-import io.kpipeline.streams.aggregate.Dimension;
+import io.kpipeline.streams.measure.Dimension;
 import io.kpipeline.streams.kpi.KpiDefinition;
 import io.kpipeline.streams.query.KpiQuery;
 import io.kpipeline.streams.time.Grain;

@@ -8,7 +8,7 @@ import io.javalin.http.Handler;
 import io.javalin.http.sse.SseClient;
 import io.kpipeline.avro.Alert;
 import io.kpipeline.avro.KpiPoint;
-import io.kpipeline.streams.aggregate.Dimension;
+import io.kpipeline.streams.measure.Dimension;
 import io.kpipeline.streams.alerts.AlertCodec;
 import io.kpipeline.streams.query.KpiQuery;
 import io.kpipeline.streams.query.QueryException;

@@ -1,6 +1,5 @@
 package io.kpipeline.streams.aggregate;
 
-import io.kpipeline.streams.query.RollupSeriesReader;
 import io.kpipeline.streams.store.WriteBehindStore;
 import io.kpipeline.streams.time.BusinessCalendar;
 import io.kpipeline.streams.time.Grain;

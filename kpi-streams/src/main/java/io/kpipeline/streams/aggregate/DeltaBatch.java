@@ -1,5 +1,7 @@
 package io.kpipeline.streams.aggregate;
 
+import io.kpipeline.streams.measure.Dimension;
+import io.kpipeline.streams.measure.Measure;
 import io.kpipeline.streams.codec.ByteReader;
 import io.kpipeline.streams.codec.ByteWriter;
 import io.kpipeline.streams.time.Grain;

@@ -1,5 +1,6 @@
 package io.kpipeline.streams.aggregate;
 
+import io.kpipeline.streams.measure.Dimension;
 import io.kpipeline.streams.contrib.Contribution;
 import io.kpipeline.streams.time.BusinessCalendar;
 import io.kpipeline.streams.time.Grain;

@@ -1,7 +1,7 @@
 package io.kpipeline.streams.contrib;
 
-import io.kpipeline.streams.aggregate.Dimension;
-import io.kpipeline.streams.aggregate.Measure;
+import io.kpipeline.streams.measure.Dimension;
+import io.kpipeline.streams.measure.Measure;
 import io.kpipeline.streams.entity.DimKeys;
 
 import java.math.BigDecimal;

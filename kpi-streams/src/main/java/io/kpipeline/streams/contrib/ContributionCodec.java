@@ -1,7 +1,7 @@
 package io.kpipeline.streams.contrib;
 
-import io.kpipeline.streams.aggregate.Dimension;
-import io.kpipeline.streams.aggregate.Measure;
+import io.kpipeline.streams.measure.Dimension;
+import io.kpipeline.streams.measure.Measure;
 import java.math.BigDecimal;
 import io.kpipeline.streams.codec.ByteReader;
 import io.kpipeline.streams.codec.ByteWriter;

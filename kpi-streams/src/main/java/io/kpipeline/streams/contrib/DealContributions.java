@@ -1,7 +1,7 @@
 package io.kpipeline.streams.contrib;
 
 import io.kpipeline.avro.DealType;
-import io.kpipeline.streams.aggregate.Measure;
+import io.kpipeline.streams.measure.Measure;
 import io.kpipeline.streams.entity.DealKeys;
 import io.kpipeline.streams.entity.DealState;
 import io.kpipeline.streams.entity.DimKeys;

@@ -1,6 +1,6 @@
 package io.kpipeline.streams.contrib;
 
-import io.kpipeline.streams.aggregate.Measure;
+import io.kpipeline.streams.measure.Measure;
 import io.kpipeline.streams.config.EngineSettings;
 import io.kpipeline.streams.entity.FirstMeeting;
 import io.kpipeline.streams.entity.LeadTouches;

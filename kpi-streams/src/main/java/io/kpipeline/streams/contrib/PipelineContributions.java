@@ -1,8 +1,8 @@
 package io.kpipeline.streams.contrib;
 
 import io.kpipeline.avro.DealOutcome;
-import io.kpipeline.streams.aggregate.FlowPart;
-import io.kpipeline.streams.aggregate.Measure;
+import io.kpipeline.streams.measure.FlowPart;
+import io.kpipeline.streams.measure.Measure;
 import io.kpipeline.streams.entity.DealState.Moment;
 import io.kpipeline.streams.entity.DimKeys;
 

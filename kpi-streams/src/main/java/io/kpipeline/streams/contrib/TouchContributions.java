@@ -1,6 +1,6 @@
 package io.kpipeline.streams.contrib;
 
-import io.kpipeline.streams.aggregate.Measure;
+import io.kpipeline.streams.measure.Measure;
 import io.kpipeline.streams.entity.DimKeys;
 import io.kpipeline.streams.entity.Touch;
 

@@ -1,6 +1,6 @@
 package io.kpipeline.streams.entity;
 
-import io.kpipeline.streams.aggregate.Dimension;
+import io.kpipeline.streams.measure.Dimension;
 
 import java.util.Objects;
 

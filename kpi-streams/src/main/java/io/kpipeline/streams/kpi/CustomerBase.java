@@ -1,6 +1,6 @@
 package io.kpipeline.streams.kpi;
 
-import io.kpipeline.streams.aggregate.Measure;
+import io.kpipeline.streams.measure.Measure;
 import io.kpipeline.streams.time.Grain;
 
 import java.math.BigDecimal;

@@ -1,7 +1,7 @@
 package io.kpipeline.streams.kpi;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kpipeline.streams.aggregate.Measure;
+import io.kpipeline.streams.measure.Measure;
 
 import java.math.BigDecimal;
 import java.math.MathContext;

@@ -1,8 +1,8 @@
 package io.kpipeline.streams.kpi;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kpipeline.streams.aggregate.Dimension;
-import io.kpipeline.streams.aggregate.Measure;
+import io.kpipeline.streams.measure.Dimension;
+import io.kpipeline.streams.measure.Measure;
 import io.kpipeline.streams.aggregate.Parts;
 import io.kpipeline.streams.time.Grain;
 
@@ -13,7 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static io.kpipeline.streams.aggregate.Measure.*;
+import static io.kpipeline.streams.measure.Measure.*;
 import static io.kpipeline.streams.kpi.Points.distribution;
 import static io.kpipeline.streams.kpi.Points.ratio;
 

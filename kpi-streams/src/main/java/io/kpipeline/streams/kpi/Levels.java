@@ -1,9 +1,9 @@
 package io.kpipeline.streams.kpi;
 
-import io.kpipeline.streams.aggregate.Dimension;
-import io.kpipeline.streams.aggregate.Measure;
+import io.kpipeline.streams.measure.Dimension;
+import io.kpipeline.streams.measure.Measure;
 import io.kpipeline.streams.aggregate.Parts;
-import io.kpipeline.streams.query.SeriesReader;
+import io.kpipeline.streams.aggregate.SeriesReader;
 import io.kpipeline.streams.time.Grain;
 
 import java.time.LocalDate;

@@ -1,8 +1,8 @@
 package io.kpipeline.streams.kpi;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kpipeline.streams.aggregate.FlowPart;
-import io.kpipeline.streams.aggregate.Measure;
+import io.kpipeline.streams.measure.FlowPart;
+import io.kpipeline.streams.measure.Measure;
 import io.kpipeline.streams.aggregate.Parts;
 
 import java.math.BigDecimal;

@@ -2,7 +2,7 @@ package io.kpipeline.streams.kpi;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kpipeline.avro.TargetMetric;
-import io.kpipeline.streams.aggregate.Measure;
+import io.kpipeline.streams.measure.Measure;
 import io.kpipeline.streams.aggregate.Parts;
 import io.kpipeline.streams.time.Grain;
 

@@ -1,10 +1,11 @@
 package io.kpipeline.streams.query;
 
+import io.kpipeline.streams.aggregate.SeriesReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kpipeline.streams.aggregate.Dimension;
-import io.kpipeline.streams.aggregate.Measure;
+import io.kpipeline.streams.measure.Dimension;
+import io.kpipeline.streams.measure.Measure;
 import io.kpipeline.streams.kpi.KpiCatalogue;
 import io.kpipeline.streams.kpi.KpiDefinition;
 import io.kpipeline.streams.kpi.Levels;

@@ -5,7 +5,7 @@ import io.kpipeline.streams.aggregate.ChangedSeries;
 import io.kpipeline.streams.aggregate.DeltaBatch;
 import io.kpipeline.streams.aggregate.Parts;
 import io.kpipeline.streams.config.EngineSettings;
-import io.kpipeline.streams.query.StoreSeriesReader;
+import io.kpipeline.streams.aggregate.StoreSeriesReader;
 import io.kpipeline.streams.store.WriteBehindStore;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;

@@ -1,5 +1,6 @@
 package io.kpipeline.streams.aggregate;
 
+import io.kpipeline.streams.measure.Measure;
 import io.kpipeline.streams.contrib.Contribution;
 import io.kpipeline.streams.entity.DimKeys;
 import io.kpipeline.streams.time.BusinessCalendar;

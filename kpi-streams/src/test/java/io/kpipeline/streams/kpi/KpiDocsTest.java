@@ -1,6 +1,6 @@
 package io.kpipeline.streams.kpi;
 
-import io.kpipeline.streams.aggregate.Dimension;
+import io.kpipeline.streams.measure.Dimension;
 import io.kpipeline.streams.time.Grain;
 import org.junit.jupiter.api.Test;
 

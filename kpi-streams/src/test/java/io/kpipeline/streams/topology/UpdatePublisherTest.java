@@ -2,11 +2,11 @@ package io.kpipeline.streams.topology;
 
 import io.kpipeline.avro.KpiPoint;
 import io.kpipeline.streams.aggregate.ChangedSeries;
-import io.kpipeline.streams.aggregate.Dimension;
-import io.kpipeline.streams.aggregate.Measure;
+import io.kpipeline.streams.measure.Dimension;
+import io.kpipeline.streams.measure.Measure;
 import io.kpipeline.streams.aggregate.Parts;
 import io.kpipeline.streams.aggregate.SeriesKey;
-import io.kpipeline.streams.query.SeriesReader;
+import io.kpipeline.streams.aggregate.SeriesReader;
 import io.kpipeline.streams.time.BusinessCalendar;
 import io.kpipeline.streams.time.Grain;
 import org.apache.kafka.common.serialization.Serdes;

@@ -1,8 +1,7 @@
-package io.kpipeline.streams.query;
+package io.kpipeline.streams.aggregate;
 
-import io.kpipeline.streams.aggregate.Dimension;
-import io.kpipeline.streams.aggregate.Measure;
-import io.kpipeline.streams.aggregate.Parts;
+import io.kpipeline.streams.measure.Dimension;
+import io.kpipeline.streams.measure.Measure;
 import io.kpipeline.streams.time.Grain;
 
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package io.kpipeline.streams.aggregate;
+package io.kpipeline.streams.measure;
 
 /**
  * A dimension KPIs are cut by; {@link #COMPANY} has the single key "" (everything). Each has a fixed one-letter

@@ -1,9 +1,7 @@
-package io.kpipeline.streams.query;
+package io.kpipeline.streams.aggregate;
 
-import io.kpipeline.streams.aggregate.Dimension;
-import io.kpipeline.streams.aggregate.Measure;
-import io.kpipeline.streams.aggregate.Parts;
-import io.kpipeline.streams.aggregate.SeriesKey;
+import io.kpipeline.streams.measure.Dimension;
+import io.kpipeline.streams.measure.Measure;
 import io.kpipeline.streams.time.Grain;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;

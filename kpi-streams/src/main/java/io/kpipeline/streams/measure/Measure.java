@@ -1,4 +1,4 @@
-package io.kpipeline.streams.aggregate;
+package io.kpipeline.streams.measure;
 
 /**
  * What an aggregate series sums: one contribution kind of the entity state. KPIs are computed from measures

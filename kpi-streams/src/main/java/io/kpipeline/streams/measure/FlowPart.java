@@ -1,4 +1,4 @@
-package io.kpipeline.streams.aggregate;
+package io.kpipeline.streams.measure;
 
 import java.util.List;
 
