@@ -32,6 +32,7 @@ import io.kpipeline.streams.alerts.SlaAlertProcessor;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Timer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -180,8 +181,8 @@ public final class Pipeline implements AutoCloseable {
         p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.integer("standby-replicas"));
         // how soon the group notices a killed instance (Kafka's default, 45 s, would leave its series dark that long)
         int session = (int) config.duration("session-timeout").toMillis();
-        p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), session);
-        p.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), Math.max(500, session / 4));
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), session);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), Math.max(500, session / 4));
         p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self);
         Path stateDir = config.dataDir().resolve("streams");
         StateFormat.retireEarlier(stateDir, config.get("application-id"));

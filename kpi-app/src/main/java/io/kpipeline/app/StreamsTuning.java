@@ -2,6 +2,8 @@ package io.kpipeline.app;
 
 import io.kpipeline.streams.store.RocksDbTuning;
 import io.kpipeline.streams.topology.CommitPacer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 import java.time.Duration;
@@ -13,24 +15,25 @@ public final class StreamsTuning {
     }
 
     public static Properties apply(Properties p) {
-        p.put(StreamsConfig.consumerPrefix("max.poll.records"), 2000);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
         // The entity stage reads events and facts, so its tasks have two input partitions; Kafka Streams would hold
         // a task back until both have data or are known to be caught up, which orders records by time across them.
         // Nothing here depends on that order (facts are latest-wins, an entity's events are ordered by occurredAt),
         // so a task processes whatever has arrived.
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         // changelog records are small and many: batches of up to 256 KB (not 16) and lz4 halve what the stream
-        // thread spends appending them (backfill 35,500 -> 39,300 events/s, three runs each)
-        p.put(StreamsConfig.producerPrefix("linger.ms"), 20);
-        p.put(StreamsConfig.producerPrefix("batch.size"), 256 * 1024);
-        p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
+        // thread spends appending them
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 20);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, RocksDbTuning.class);
         return p;
     }
 
     /**
      * Commits every {@code keepingUp} while the engine keeps up and every {@code backlog} while records wait (see
-     * {@link CommitPacer}): backfill 38,400-41,500 -> 47,500-48,400 events/s at 1M events, freshness p99 157-456 ms.
+     * {@link CommitPacer}): a commit costs a backfill time per record when it comes often, and a live event waits for
+     * the next one before it is visible.
      */
     public static Properties commitIntervals(Properties p, Duration keepingUp, Duration backlog) {
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Math.max(keepingUp.toMillis(), backlog.toMillis()));

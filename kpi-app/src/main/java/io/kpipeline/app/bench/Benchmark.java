@@ -28,8 +28,10 @@ import io.kpipeline.streams.topology.Stores;
 import io.kpipeline.streams.topology.TopicNames;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -208,7 +210,7 @@ public final class Benchmark {
     }
 
     private double produce(String bootstrap, Path records, String topic, int partitions) {
-        Map<String, Object> config = io.kpipeline.connectors.kafka.ProducerTuning.bulk(Map.of("bootstrap.servers", bootstrap));
+        Map<String, Object> config = io.kpipeline.connectors.kafka.ProducerTuning.bulk(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
         java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
         AtomicLong sent = new AtomicLong();
         long start = System.nanoTime();
@@ -231,8 +233,8 @@ public final class Benchmark {
     }
 
     private double consume(String bootstrap, String topic, long n) {
-        Map<String, Object> config = Map.of("bootstrap.servers", bootstrap, "group.id", "bench-raw-" + System.nanoTime(),
-                "auto.offset.reset", "earliest", "max.poll.records", 5000, "enable.auto.commit", false);
+        Map<String, Object> config = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "bench-raw-" + System.nanoTime(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         long seen = 0;
         long start = System.nanoTime();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -247,7 +249,7 @@ public final class Benchmark {
 
     /** Sends each JSON line as it is, keyed by its entity as the importer keys it: the JSON baseline's input. */
     private void produceLines(String bootstrap, Path lines, String topic) throws IOException {
-        Map<String, Object> config = io.kpipeline.connectors.kafka.ProducerTuning.bulk(Map.of("bootstrap.servers", bootstrap));
+        Map<String, Object> config = io.kpipeline.connectors.kafka.ProducerTuning.bulk(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
              Stream<String> each = Files.lines(lines)) {
             each.forEach(line -> producer.send(new ProducerRecord<>(topic, EntityKey.of(EventJson.parse(line)).getBytes(StandardCharsets.UTF_8),
@@ -334,7 +336,7 @@ public final class Benchmark {
         KafkaStreams[] holder = new KafkaStreams[1];
         double[] importRate = new double[1];
         Runnable importer = () -> {
-            try (EventSink sink = new EventSink(Map.of("bootstrap.servers", bootstrap), registry, TopicNames.DEFAULT.events(),
+            try (EventSink sink = new EventSink(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap), registry, TopicNames.DEFAULT.events(),
                     TopicNames.DEFAULT.deadLetters())) {
                 ImportSummary summary = new JsonLinesImporter(sink, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), false)
                         .importFile(lines);
@@ -499,12 +501,12 @@ public final class Benchmark {
         StreamsTuning.commitIntervals(p, Duration.ofMillis(200), Duration.ofSeconds(1));
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
-        p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         return StreamsTuning.apply(p);
     }
 
     private static void createTopics(String bootstrap, int partitions, String... names) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+        try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             List<NewTopic> topics = new ArrayList<>();
             for (String name : names) {
                 topics.add(new NewTopic(name, partitions, (short) 1));

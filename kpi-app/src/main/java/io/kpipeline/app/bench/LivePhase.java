@@ -11,9 +11,12 @@ import io.kpipeline.streams.measure.Dimension;
 import io.kpipeline.streams.kpi.KpiDefinition;
 import io.kpipeline.streams.query.KpiQuery;
 import io.kpipeline.streams.time.Grain;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -129,7 +132,7 @@ final class LivePhase {
      */
     private Percentiles produce(int rate, int seconds, AlertWatch alerts) throws Exception {
         AvroSerializer<CrmEvent> serializer = new AvroSerializer<>(registry, false);
-        Map<String, Object> config = Map.of("bootstrap.servers", bootstrap, "acks", "all", "enable.idempotence", true, "linger.ms", 5);
+        Map<String, Object> config = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.LINGER_MS_CONFIG, 5);
         Percentiles fresh = new Percentiles();
         KpiDefinition leads = KpiQuery.kpi("leads_created");
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -225,8 +228,8 @@ final class LivePhase {
         @Override
         public void run() {
             AvroDeserializer<Alert> deserializer = new AvroDeserializer<>(registry, Alert.class);
-            Map<String, Object> config = Map.of("bootstrap.servers", bootstrap, "isolation.level", "read_committed",
-                    "enable.auto.commit", false);
+            Map<String, Object> config = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
                 List<TopicPartition> partitions = consumer.partitionsFor("kpi-alerts").stream()
                         .map(p -> new TopicPartition(p.topic(), p.partition())).toList();

@@ -1,10 +1,12 @@
 package io.kpipeline.app.bench;
 
 import io.kpipeline.app.broker.TopicContents;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.ReplicaInfo;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
@@ -33,7 +35,7 @@ final class OutputCompression {
         if (points.isEmpty()) {
             return;
         }
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+        try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             for (String codec : CODECS) {
                 String topic = "bench-output-" + codec;
                 admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(Map.of(TopicConfig.COMPRESSION_TYPE_CONFIG,
@@ -57,8 +59,8 @@ final class OutputCompression {
     }
 
     private static double write(String bootstrap, String topic, List<ProducerRecord<byte[], byte[]>> points) throws Exception {
-        Map<String, Object> props = Map.of("bootstrap.servers", bootstrap, "acks", "all", "compression.type", "lz4",
-                "linger.ms", 20, "batch.size", 256 * 1024);
+        Map<String, Object> props = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+                ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         long t0 = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (ProducerRecord<byte[], byte[]> p : points) {
@@ -71,7 +73,7 @@ final class OutputCompression {
 
     private static List<ProducerRecord<byte[], byte[]>> read(String bootstrap, String topic) {
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
-        TopicContents.read(Map.of("bootstrap.servers", bootstrap), topic, Duration.ofMinutes(5),
+        TopicContents.read(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap), topic, Duration.ofMinutes(5),
                 r -> out.add(new ProducerRecord<>(topic, r.key(), r.value())));
         return out;
     }

@@ -12,6 +12,7 @@ import io.kpipeline.schemas.registry.EmbeddedSchemaRegistry;
 import io.kpipeline.schemas.registry.KafkaSchemaLog;
 import io.kpipeline.schemas.registry.RestSchemaRegistryClient;
 import io.kpipeline.schemas.registry.SchemaRegistryCore;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -80,7 +81,7 @@ public final class Soak {
         Path dir = options.dir();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), "localhost", FreePorts.next(), FreePorts.next(), options.partitions());
              EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(new SchemaRegistryCore(
-                     new KafkaSchemaLog("_schemas", Map.of("bootstrap.servers", kafka.bootstrapServers()))), "localhost", FreePorts.next())) {
+                     new KafkaSchemaLog("_schemas", Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))), "localhost", FreePorts.next())) {
             String registryUrl = "http://localhost:" + registry.port();
             List<Instance> instances = new ArrayList<>();
             List<String> heap = new ArrayList<>();
@@ -96,7 +97,7 @@ public final class Soak {
                 List<CrmEvent> live = history.subList(backfill.size(), history.size());
                 long[] sent = {0, 0};
                 Random random = new Random(options.seed());
-                try (EventSink sink = new EventSink(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                try (EventSink sink = new EventSink(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
                         new RestSchemaRegistryClient(registryUrl, null), "crm-events", "crm-events-dlq")) {
                     log.accept(String.format("backfill: %,d events", backfill.size()));
                     send(sink, backfill, random, sent);
@@ -196,7 +197,7 @@ public final class Soak {
     private static void awaitSettled(String bootstrap, String group) throws Exception {
         long deadline = System.currentTimeMillis() + 600_000;
         int still = 0;
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+        try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             while (still < 3) {
                 if (System.currentTimeMillis() > deadline) {
                     throw new IllegalStateException(group + " did not catch up within 10 minutes");

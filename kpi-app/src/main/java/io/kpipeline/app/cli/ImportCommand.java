@@ -10,6 +10,7 @@ import io.kpipeline.schemas.registry.RestSchemaRegistryClient;
 import io.kpipeline.streams.config.EngineSettings;
 import io.kpipeline.streams.event.Admission;
 import io.kpipeline.streams.topology.TopicNames;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -131,7 +132,7 @@ public final class ImportCommand implements Callable<Integer> {
 
         void requireReachable(KpiConfig config) {
             Map<String, Object> client = config.kafkaClient(bootstrap);
-            client.putAll(Map.of("request.timeout.ms", 5000, "default.api.timeout.ms", 5000, "reconnect.backoff.max.ms", 1000));
+            client.putAll(Map.of(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, 5000, CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000, CommonClientConfigs.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000));
             try (Admin admin = Admin.create(client)) {
                 admin.describeCluster().nodes().get(6, TimeUnit.SECONDS);
             } catch (Exception e) {

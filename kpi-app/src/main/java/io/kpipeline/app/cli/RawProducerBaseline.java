@@ -2,6 +2,7 @@ package io.kpipeline.app.cli;
 
 import io.kpipeline.app.bench.ChildJvm;
 import io.kpipeline.connectors.kafka.PartitionWarmup;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -43,15 +44,15 @@ public final class RawProducerBaseline {
 
     /** Records per second. */
     static double measure(String bootstrap, Path file, int partitions) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+        try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.deleteTopics(List.of(TOPIC)).all().get(30, TimeUnit.SECONDS);
         } catch (Exception absent) {
             // first run: nothing to delete
         }
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+        try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(List.of(new NewTopic(TOPIC, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
-        Map<String, Object> config = io.kpipeline.connectors.kafka.ProducerTuning.bulk(Map.of("bootstrap.servers", bootstrap));
+        Map<String, Object> config = io.kpipeline.connectors.kafka.ProducerTuning.bulk(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
         AtomicLong acked = new AtomicLong();
         long n = 0;
         long start = System.nanoTime();
@@ -67,7 +68,7 @@ public final class RawProducerBaseline {
             producer.flush();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+        try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.deleteTopics(List.of(TOPIC)).all().get(30, TimeUnit.SECONDS);
         }
         return acked.get() / seconds;

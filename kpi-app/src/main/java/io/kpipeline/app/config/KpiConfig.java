@@ -3,6 +3,7 @@ package io.kpipeline.app.config;
 import io.kpipeline.streams.config.EngineSettings;
 import io.kpipeline.streams.config.FxRates;
 import io.kpipeline.streams.time.BusinessCalendar;
+import org.apache.kafka.clients.CommonClientConfigs;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -158,7 +159,7 @@ public final class KpiConfig {
                 client.put(k.substring(KAFKA_PREFIX.length()), v);
             }
         });
-        client.put("bootstrap.servers", bootstrapServers);
+        client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         return client;
     }
 

@@ -4,6 +4,8 @@ import io.kpipeline.avro.Alert;
 import io.kpipeline.avro.KpiPoint;
 import io.kpipeline.schemas.registry.SchemaRegistryClient;
 import io.kpipeline.schemas.serde.AvroDeserializer;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -41,7 +43,7 @@ public final class LiveFeed implements AutoCloseable {
     public LiveFeed(Map<String, Object> client, SchemaRegistryClient registry, SseHub<KpiPoint> pointHub, SseHub<Alert> alertHub,
                     LongConsumer freshness) {
         Map<String, Object> config = new java.util.HashMap<>(client);
-        config.putAll(Map.of("isolation.level", "read_committed", "enable.auto.commit", false, "client.id", "kpi-live-feed"));
+        config.putAll(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, CommonClientConfigs.CLIENT_ID_CONFIG, "kpi-live-feed"));
         this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.points = new AvroDeserializer<>(registry, KpiPoint.class);
         this.alerts = new AvroDeserializer<>(registry, Alert.class);

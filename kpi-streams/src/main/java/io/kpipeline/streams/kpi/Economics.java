@@ -17,14 +17,14 @@ final class Economics {
         BigDecimal revenue = s.parts(Measure.DEALS_WON).sum();
         BigDecimal arpa = active == 0 ? null : revenue.divide(BigDecimal.valueOf(active), MathContext.DECIMAL64);
         BigDecimal months = CustomerBase.expectedMonths(s);
-        KpiCatalogue.number(p, "arpa", arpa);
-        KpiCatalogue.number(p, "expectedMonths", months);
+        Points.number(p, "arpa", arpa);
+        Points.number(p, "expectedMonths", months);
         p.put("activeAtStart", active);
         return arpa == null || months == null ? null : arpa.multiply(months, MathContext.DECIMAL64);
     }
 
     static void clv(Slice s, ObjectNode p) {
-        KpiCatalogue.number(p, "value", clvValue(s, p));
+        Points.number(p, "value", clvValue(s, p));
     }
 
     static BigDecimal cacValue(Slice s, ObjectNode p) {
@@ -41,9 +41,9 @@ final class Economics {
     static void ltvToCac(Slice s, ObjectNode p) {
         ObjectNode clvParts = p.putObject("clv");
         BigDecimal clv = clvValue(s, clvParts);
-        KpiCatalogue.number(clvParts, "value", clv);
+        Points.number(clvParts, "value", clv);
         ObjectNode cacParts = p.putObject("cac");
         BigDecimal cac = cacValue(s, cacParts);
-        KpiCatalogue.number(p, "value", clv == null || cac == null || cac.signum() == 0 ? null : clv.divide(cac, MathContext.DECIMAL64));
+        Points.number(p, "value", clv == null || cac == null || cac.signum() == 0 ? null : clv.divide(cac, MathContext.DECIMAL64));
     }
 }

@@ -76,4 +76,14 @@ public final class Points {
         into.put("sum", p.sum());
         return into;
     }
+
+    /** A number beside the value, null when it cannot be computed. */
+    public static ObjectNode number(ObjectNode into, String field, BigDecimal value) {
+        if (value == null) {
+            into.putNull(field);
+        } else {
+            into.put(field, value.doubleValue());
+        }
+        return into;
+    }
 }

@@ -43,7 +43,7 @@ public final class KpiQuery {
         ArrayNode out = JSON.arrayNode();
         for (KpiDefinition k : KpiCatalogue.all()) {
             ObjectNode o = out.addObject();
-            o.put("id", k.id()).put("name", k.name()).put("unit", k.unit()).put("better", k.higherIsBetter() ? "higher" : "lower");
+            o.put("id", k.id()).put("name", k.name()).put("unit", k.unit().id()).put("better", k.higherIsBetter() ? "higher" : "lower");
             ArrayNode dims = o.putArray("dimensions");
             k.dimensions().forEach(d -> dims.add(d.id()));
             ArrayNode grains = o.putArray("grains");
@@ -92,7 +92,7 @@ public final class KpiQuery {
         if (s.dimension() != Dimension.COMPANY) {
             out.put("key", s.key());
         }
-        out.put("grain", s.grain().id()).put("unit", s.kpi().unit());
+        out.put("grain", s.grain().id()).put("unit", s.kpi().unit().id());
         ArrayNode points = out.putArray("points");
         for (int p = s.from(); p <= s.to(); p = s.grain().next(p)) {
             points.add(point(s.kpi(), s.dimension(), s.key(), s.grain(), p));

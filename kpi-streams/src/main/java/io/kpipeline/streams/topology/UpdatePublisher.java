@@ -298,7 +298,7 @@ final class UpdatePublisher {
     private KpiPoint point(Target t, long now) {
         ObjectNode point = query.point(t.kpi, t.dimension, t.key, t.grain, t.period);
         return new KpiPoint(t.kpi.id(), t.dimension.id(), t.dimension == Dimension.COMPANY ? null : t.key,
-                t.grain.id(), t.grain.format(t.period), t.kpi.unit(), number(point, "value"), number(point, "numerator"),
+                t.grain.id(), t.grain.format(t.period), t.kpi.unit().id(), number(point, "value"), number(point, "numerator"),
                 number(point, "denominator"), point.hasNonNull("count") ? point.get("count").asLong() : null,
                 number(point, "sum"), number(point, "p50"), number(point, "p90"), number(point, "p99"),
                 point.toString(), Instant.ofEpochMilli(now));

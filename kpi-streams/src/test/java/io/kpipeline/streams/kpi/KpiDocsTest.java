@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -25,6 +27,8 @@ class KpiDocsTest {
     static final Path DOC = Path.of("../docs/kpis.md");
     static final String BEGIN = "<!-- generated from KpiCatalogue by KpiDocsTest: edit the catalogue, not these entries -->\n";
     static final String END = "<!-- end of the generated entries -->\n";
+    static final Path MAIN = Path.of("src/main/java/io/kpipeline/streams/kpi");
+    static final Pattern DECLARATION = Pattern.compile("\\bkpi\\(\"([a-z_]+)\"\\)");
     static final List<Path> TESTS = List.of(Path.of("src/test/java"), Path.of("../kpi-app/src/test/java"));
 
     /** Test classes naming each KPI id as a string, relative to the docs directory. */
@@ -48,25 +52,57 @@ class KpiDocsTest {
         return out;
     }
 
+    /** Where each KPI is declared: a link to its {@code kpi("id")} line in the catalogue's section classes. */
+    static Map<String, String> declarations() throws IOException {
+        Map<String, String> out = new TreeMap<>();
+        List<Path> files;
+        try (Stream<Path> s = Files.list(MAIN)) {
+            files = s.filter(p -> p.toString().endsWith("Kpis.java")).sorted().toList();
+        }
+        for (Path f : files) {
+            List<String> lines = Files.readAllLines(f);
+            for (int i = 0; i < lines.size(); i++) {
+                Matcher m = DECLARATION.matcher(lines.get(i));
+                if (m.find()) {
+                    String name = f.getFileName().toString();
+                    out.put(m.group(1), "[" + name.replace(".java", "") + " line " + (i + 1) + "](../kpi-streams/" + MAIN + "/"
+                            + name + "#L" + (i + 1) + ")");
+                }
+            }
+        }
+        return out;
+    }
+
     static String entries() throws IOException {
         Map<String, List<String>> tests = testsByKpi();
+        Map<String, String> declarations = declarations();
         StringBuilder out = new StringBuilder();
         for (KpiDefinition k : KpiCatalogue.all()) {
             out.append("### `").append(k.id()).append("`: ").append(k.name()).append("\n\n");
             out.append(k.description()).append(".\n\n");
-            out.append("- unit: ").append(k.unit()).append(k.higherIsBetter() ? ", higher is better" : ", lower is better").append("\n");
+            out.append("- unit: ").append(k.unit().id()).append(k.higherIsBetter() ? ", higher is better" : ", lower is better").append("\n");
             out.append("- dimensions: ").append(k.dimensions().stream().map(Dimension::id).collect(Collectors.joining(", "))).append("\n");
             out.append("- grains: ").append(k.grains().stream().map(Grain::id).collect(Collectors.joining(", ")))
                     .append(k.cumulative() ? " (a change moves every later period too)" : k.lookback() > 0 ? " (reads the period before)" : "")
                     .append("\n");
             out.append("- reads: ").append(k.measures().stream().map(m -> "`" + m.name() + "`").collect(Collectors.joining(", "))).append("\n");
-            out.append("- computed: [KpiCatalogue](../kpi-streams/src/main/java/io/kpipeline/streams/kpi/KpiCatalogue.java), `add(\"")
-                    .append(k.id()).append("\", ...)`\n");
+            out.append("- declared and computed: ").append(declarations.get(k.id())).append("\n");
+            String d = k.dimensions().get(0).id(), g = k.grains().get(k.grains().size() > 2 ? 2 : 0).id();
+            out.append("- query ([api](api.md)): `/api/kpis/").append(k.id()).append("?dimension=").append(d).append(d.equals("company") ? "" : "&key=…").append("&grain=").append(g)
+                    .append("`, ranking `/api/kpis/").append(k.id()).append("/ranking?dimension=")
+                    .append(k.dimensions().get(k.dimensions().size() - 1).id()).append("&grain=").append(g).append("`; served by ")
+                    .append("[KpiQuery](../kpi-streams/src/main/java/io/kpipeline/streams/query/KpiQuery.java), republished on `kpi-updates` by ")
+                    .append("[UpdatePublisher](../kpi-streams/src/main/java/io/kpipeline/streams/topology/UpdatePublisher.java)\n");
             out.append("- tests: ").append(tests.getOrDefault(k.id(), List.of()).stream()
                     .map(t -> "[" + Path.of(t).getFileName().toString().replace(".java", "") + "](" + t + ")")
                     .collect(Collectors.joining(", "))).append("\n\n");
         }
         return out.toString();
+    }
+
+    @Test
+    void everyKpiHasOneDeclaration() throws IOException {
+        assertThat(declarations().keySet()).containsExactlyInAnyOrderElementsOf(KpiCatalogue.all().stream().map(KpiDefinition::id).toList());
     }
 
     @Test
