@@ -9,7 +9,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 /**
  * The application's packages depend on one another in one direction: configuration on nothing of the application,
- * HTTP on configuration, the commands and benchmarks on both (the pipeline itself, in the root package, wires them).
+ * HTTP on configuration, the commands on both (the pipeline itself, in the root package, wires them). The benchmarks
+ * are a module of their own, kpi-bench, on top of this one.
  */
 class ArchitectureTest {
     static final JavaClasses CLASSES = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

@@ -131,7 +131,7 @@ class PartitionedEngineIT {
             }
             Map<String, JsonNode> answers = new TreeMap<>();
             for (Pipeline p : pipelines) {
-                io.kpipeline.app.bench.MonthlyAnswers.collect(MONTHS, path -> put(answers, p, path));
+                io.kpipeline.streams.query.MonthlyAnswers.collect(MONTHS, path -> put(answers, p, path));
             }
             return new Run(answers, latestUpdates(first));
         } finally {

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code kpi} command: run, import, simulate. Errors are one line on stderr and a non-zero exit code. */
 @Command(name = "kpi", mixinStandardHelpOptions = true, version = "kpi-pipeline 0.1.0",
         description = "Real-time sales KPIs from CRM events on Kafka Streams.",
-        subcommands = {RunCommand.class, ImportCommand.class, SimulateCommand.class, BenchCommand.class, SoakCommand.class})
+        footer = "%nMeasurements: ./kpi bench and ./kpi soak (the kpi-bench module, not in this jar).",
+        subcommands = {RunCommand.class, ImportCommand.class, SimulateCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -17,7 +18,11 @@ public final class Main implements Runnable {
     }
 
     public static int execute(String... args) {
-        CommandLine cl = new CommandLine(new Main());
+        return execute(new CommandLine(new Main()), args);
+    }
+
+    /** Runs {@code cl} the way every kpi command runs: a failure is one line naming its cause, exit 2 for configuration. */
+    public static int execute(CommandLine cl, String... args) {
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("kpi: " + message(e));
             return e instanceof ConfigException ? 2 : 1;

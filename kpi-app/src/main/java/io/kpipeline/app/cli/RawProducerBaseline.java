@@ -1,6 +1,5 @@
 package io.kpipeline.app.cli;
 
-import io.kpipeline.app.bench.ChildJvm;
 import io.kpipeline.connectors.kafka.PartitionWarmup;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;

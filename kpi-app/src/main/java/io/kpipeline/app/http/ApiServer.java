@@ -34,8 +34,7 @@ public final class ApiServer implements AutoCloseable {
     private final Javalin server;
     private final PrometheusMeterRegistry metrics;
     private final AccessControl access;
-    private final java.net.http.HttpClient peers;
-    private final String peerScheme;
+    private final Peers peers;
 
     /** What the API serves; suppliers answer null while the stream processors are not ready. */
     public record Services(ObjectNode config, java.util.Map<String, Handler> webhooks, Routing routing, Supplier<KpiQuery> query, java.util.function.Function<Routing.Scope, ReadOnlyKeyValueStore<String, byte[]>> alerts,
@@ -55,12 +54,7 @@ public final class ApiServer implements AutoCloseable {
     public ApiServer(String host, int port, long maxBodyBytes, Services s, AccessControl access, Tls tls) {
         this.metrics = s.metrics();
         this.access = access;
-        java.net.http.HttpClient.Builder peerClient = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(2));
-        if (tls != null) {
-            peerClient.sslContext(tls.peerContext());
-        }
-        this.peers = peerClient.build();
-        this.peerScheme = tls != null ? "https://" : "http://";
+        this.peers = new Peers(access, tls, s.routing());
         server = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -88,17 +82,17 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/api/kpis/{id}", timed("points", ctx -> {
                 KpiQuery q = ready(s.query());
                 KpiQuery.Selection sel = select(q, ctx);
-                if (!forwarded(ctx, s, sel)) {
-                    json(ctx, local(s, q, sel).points(sel));
+                if (!peers.forwarded(ctx, sel)) {
+                    json(ctx, peers.local(q, sel).points(sel));
                 }
             }));
             config.routes.get("/api/kpis/{id}/ranking", timed("ranking", ctx -> {
                 KpiQuery q = ready(s.query());
-                Routing.Holders holders = holders(ctx, s, Routing.Scope.AGGREGATES);
+                Routing.Holders holders = peers.holders(ctx, Routing.Scope.AGGREGATES);
                 // parameters are checked here whether or not this instance holds a share
                 ObjectNode local = q.ranking(ctx.pathParam("id"), ctx.queryParam("dimension"), ctx.queryParam("grain"),
                         ctx.queryParam("period"), ctx.queryParam("limit"), holders.self());
-                List<com.fasterxml.jackson.databind.JsonNode> parts = gathered(ctx, holders.others());
+                List<com.fasterxml.jackson.databind.JsonNode> parts = peers.gathered(ctx, holders.others());
                 json(ctx, parts.isEmpty() ? local : KpiQuery.mergeRankings(local, parts,
                         ctx.queryParam("limit") == null ? 10 : Integer.parseInt(ctx.queryParam("limit"))));
             }));
@@ -117,7 +111,7 @@ public final class ApiServer implements AutoCloseable {
                 List<ReadOnlyKeyValueStore<String, byte[]>> stores = new java.util.ArrayList<>();
                 java.util.Set<String> others = new java.util.LinkedHashSet<>();
                 for (Routing.Scope scope : List.of(Routing.Scope.ALERTS, Routing.Scope.REP_ALERTS)) {
-                    Routing.Holders h = holders(ctx, s, scope);
+                    Routing.Holders h = peers.holders(ctx, scope);
                     if (h.self()) {
                         stores.add(ready(() -> s.alerts().apply(scope)));
                     }
@@ -125,7 +119,7 @@ public final class ApiServer implements AutoCloseable {
                 }
                 com.fasterxml.jackson.databind.node.ArrayNode local = AlertQuery.list(stores, ctx.queryParam("status"), ctx.queryParam("rep"),
                         ctx.queryParam("team"), ctx.queryParam("rule"));
-                List<com.fasterxml.jackson.databind.JsonNode> parts = gathered(ctx, others);
+                List<com.fasterxml.jackson.databind.JsonNode> parts = peers.gathered(ctx, others);
                 json(ctx, parts.isEmpty() ? local : AlertQuery.merge(local, parts));
             }));
             config.routes.before("/api/alerts/stream", ctx -> AlertQuery.validate(ctx.queryParam("status"), ctx.queryParam("rule")));
@@ -169,7 +163,6 @@ public final class ApiServer implements AutoCloseable {
         });
     }
 
-    private static final String FORWARDED = "X-Kpi-Forwarded";
     private static final java.util.regex.Pattern BAD_ESCAPE = java.util.regex.Pattern.compile("%(?![0-9A-Fa-f]{2})");
 
     static void checkEscapes(String query) {
@@ -180,82 +173,6 @@ public final class ApiServer implements AutoCloseable {
                         + " that is not followed by two hex digits (percent-encoding)");
             }
         }
-    }
-
-    /**
-     * Answers from the instance that owns the selection's {@code dimension|key} when that is another one (one hop at
-     * most: a forwarded request that lands on a non-owner, mid-rebalance, is a 503 to retry).
-     */
-    private boolean forwarded(Context ctx, Services s, KpiQuery.Selection sel) throws Exception {
-        String owner = ownerOf(s, sel);
-        if (owner == null) {
-            return false;
-        }
-        if (ctx.header(FORWARDED) != null) {
-            throw new InvalidStateStoreException("the KPI stores are moving between instances");
-        }
-        java.net.http.HttpResponse<byte[]> r = askOwner(owner, ctx.path(), ctx.queryString());
-        ctx.status(r.statusCode()).contentType("application/json").result(r.body());
-        return true;
-    }
-
-    /** The instance owning the selection's aggregates when it is another one, else null (also when there is only this one). */
-    private static String ownerOf(Services s, KpiQuery.Selection sel) {
-        return s.routing() == null ? null : s.routing().ownerOf(ownerKey(sel));
-    }
-
-    /** The queries of this instance's share that holds the selection (all of them without routing). */
-    private static KpiQuery local(Services s, KpiQuery q, KpiQuery.Selection sel) {
-        return s.routing() == null ? q : s.routing().localQuery(ownerKey(sel));
-    }
-
-    private static String ownerKey(KpiQuery.Selection sel) {
-        return io.kpipeline.streams.aggregate.Cell.ownerKey(sel.dimension(),
-                sel.dimension() == Dimension.COMPANY ? "" : io.kpipeline.streams.aggregate.SeriesKey.clean(sel.key()));
-    }
-
-    /**
-     * The answers of {@code peers} (the other instances holding a share of the store asked) to the same request, each from its
-     * own share (a request that was itself gathered is answered locally); an instance that does not answer 200 makes
-     * the whole answer a 503 rather than a partial one.
-     */
-    private List<com.fasterxml.jackson.databind.JsonNode> gathered(Context ctx, java.util.Collection<String> peers) throws Exception {
-        List<com.fasterxml.jackson.databind.JsonNode> out = new java.util.ArrayList<>();
-        for (String peer : peers) {
-            java.net.http.HttpResponse<byte[]> r = askOwner(peer, ctx.path(), ctx.queryString());
-            if (r.statusCode() != 200) {
-                throw new InvalidStateStoreException("instance " + peer + " answered " + r.statusCode() + " for its share");
-            }
-            out.add(JSON.readTree(r.body()));
-        }
-        return out;
-    }
-
-    /** Who holds the scope's shares; a request gathered from this instance is answered from its own share alone. */
-    private static Routing.Holders holders(Context ctx, Services s, Routing.Scope scope) {
-        if (s.routing() == null) {
-            return new Routing.Holders(true, List.of());
-        }
-        Routing.Holders h = s.routing().holders(scope);
-        return ctx.header(FORWARDED) != null ? new Routing.Holders(h.self(), List.of()) : h;
-    }
-
-    /** The owner's answer to {@code path?query}, asked with the token and over TLS when this instance uses them. */
-    private java.net.http.HttpResponse<byte[]> askOwner(String owner, String path, String query) throws InterruptedException {
-        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(peerScheme + owner + path + (query == null ? "" : "?" + query)))
-                .header(FORWARDED, "1").timeout(java.time.Duration.ofSeconds(10));
-        if (access.enabled()) {
-            request.header("Authorization", access.authorization());
-        }
-        java.net.http.HttpResponse<byte[]> r;
-        try {
-            r = peers.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            // the owner is gone or stuck: the group will move its stores (to a standby first) once it notices
-            throw new InvalidStateStoreException("instance " + owner + ", which holds the data asked for, does not answer: " + e);
-        }
-        return r;
     }
 
     private static KpiQuery.Selection select(KpiQuery q, Context ctx) {
@@ -274,14 +191,14 @@ public final class ApiServer implements AutoCloseable {
         hub.subscribe(client, p -> p.getKpi().equals(sel.kpi().id()) && p.getDimension().equals(sel.dimension().id())
                 && java.util.Objects.equals(p.getKey(), key) && p.getGrain().equals(sel.grain().id()) && inRange(sel, p.getPeriod()),
                 KpiPoint::getJson);
-        String owner = ownerOf(s, sel);
+        String owner = peers.ownerOf(sel);
         com.fasterxml.jackson.databind.JsonNode now;
         if (owner == null) {
-            now = local(s, q, sel).points(sel);
+            now = peers.local(q, sel).points(sel);
         } else {
             String path = client.ctx().path();
             try {
-                java.net.http.HttpResponse<byte[]> r = askOwner(owner, path.substring(0, path.length() - "/stream".length()), client.ctx().queryString());
+                java.net.http.HttpResponse<byte[]> r = peers.ask(owner, path.substring(0, path.length() - "/stream".length()), client.ctx().queryString());
                 if (r.statusCode() != 200) {
                     throw new InvalidStateStoreException("the instance holding the KPI stores answered " + r.statusCode());
                 }

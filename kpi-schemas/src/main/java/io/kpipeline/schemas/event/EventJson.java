@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -39,38 +38,8 @@ public final class EventJson {
     private static final int EVENT_ID = 0, TYPE = 1, OCCURRED_AT = 2, ORIGIN = 3;
     private static final Map<String, Integer> SLOTS = new HashMap<>();
     /** For each type, how to read each of its payload's fields, by field position: resolved once, not per event. */
-    private static final Map<EventType, FieldRule[]> RULES = new EnumMap<>(EventType.class);
+    private static final Map<EventType, PayloadField[]> RULES = new EnumMap<>(EventType.class);
     private static final Map<EventType, java.lang.reflect.Constructor<?>> PAYLOAD_CLASSES = new EnumMap<>(EventType.class);
-
-    private enum Kind { STRING, ENUM, DATE, INT }
-
-    /** A payload field: where its value sits, whether it may be absent, and how its text becomes its value. */
-    private record FieldRule(int pos, int slot, String name, boolean optional, Kind kind, List<String> symbols, Map<String, Object> enums) {
-        static FieldRule of(Schema.Field field, int slot) {
-            Schema schema = field.schema();
-            boolean optional = schema.getType() == Schema.Type.UNION;
-            if (optional) {
-                schema = schema.getTypes().get(1);
-            }
-            Kind kind;
-            Map<String, Object> enums = null;
-            switch (schema.getType()) {
-                case STRING -> kind = Kind.STRING;
-                case ENUM -> {
-                    kind = Kind.ENUM;
-                    enums = new HashMap<>();
-                    for (String symbol : schema.getEnumSymbols()) {
-                        enums.put(symbol, SpecificData.get().createEnum(symbol, schema));
-                    }
-                }
-                case INT -> kind = "date".equals(schema.getProp("logicalType"))
-                        || (schema.getLogicalType() != null && "date".equals(schema.getLogicalType().getName())) ? Kind.DATE : Kind.INT;
-                default -> throw new IllegalStateException("unsupported schema type " + schema.getType() + " for " + field.name());
-            }
-            return new FieldRule(field.pos(), slot, field.name(), optional, kind,
-                    schema.getType() == Schema.Type.ENUM ? schema.getEnumSymbols() : null, enums);
-        }
-    }
 
     static {
         for (int i = 0; i < SLOT_NAMES.size(); i++) {
@@ -78,13 +47,13 @@ public final class EventJson {
         }
         for (Schema branch : CrmEvent.getClassSchema().getField("payload").schema().getTypes()) {
             EventType type = EventType.valueOf(branch.getName());
-            FieldRule[] rules = new FieldRule[branch.getFields().size()];
+            PayloadField[] rules = new PayloadField[branch.getFields().size()];
             for (Schema.Field field : branch.getFields()) {
                 int slot = SLOTS.computeIfAbsent(field.name(), name -> {
                     SLOT_NAMES.add(name);
                     return SLOT_NAMES.size() - 1;
                 });
-                rules[field.pos()] = FieldRule.of(field, slot);
+                rules[field.pos()] = PayloadField.of(field, slot);
             }
             RULES.put(type, rules);
             try {
@@ -234,8 +203,9 @@ public final class EventJson {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot create a " + type + " payload", e);
         }
-        for (FieldRule rule : RULES.get(type)) {
-            payload.put(rule.pos(), convert(type, rule, f));
+        for (PayloadField rule : RULES.get(type)) {
+            int slot = rule.slot();
+            payload.put(rule.pos(), rule.read(type, f.absent(slot) ? null : f.asText(slot), f.node[slot]));
         }
         CrmEvent event = new CrmEvent(eventId, type, occurredAt, f.absent(ORIGIN) ? null : f.asText(ORIGIN), payload);
         EventRules.check(event);
@@ -256,47 +226,6 @@ public final class EventJson {
             return Instant.parse(text);
         } catch (DateTimeParseException e) {
             throw new InvalidEventException("INVALID_FIELD", "occurredAt: not an ISO-8601 instant: '" + text + "'");
-        }
-    }
-
-    private static Object convert(EventType type, FieldRule rule, Fields f) {
-        int slot = rule.slot();
-        if (f.absent(slot)) {
-            if (rule.optional()) {
-                return null;
-            }
-            throw new InvalidEventException("MISSING_FIELD", type + ": missing required field '" + rule.name() + "'");
-        }
-        JsonNode node = f.node[slot];
-        if (node != null && !node.isValueNode()) {
-            throw new InvalidEventException("INVALID_FIELD", type + "." + rule.name() + ": expected a scalar value");
-        }
-        String text = f.asText(slot);
-        switch (rule.kind()) {
-            case STRING:
-                if (text.isBlank() && !rule.optional()) {
-                    throw new InvalidEventException("MISSING_FIELD", type + ": required field '" + rule.name() + "' is empty");
-                }
-                return text.isBlank() ? null : text;
-            case ENUM:
-                Object value = rule.enums().get(text);
-                if (value == null) {
-                    throw new InvalidEventException("INVALID_FIELD",
-                            type + "." + rule.name() + ": '" + text + "' is not one of " + rule.symbols());
-                }
-                return value;
-            case DATE:
-                try {
-                    return LocalDate.parse(text);
-                } catch (DateTimeParseException e) {
-                    throw new InvalidEventException("INVALID_FIELD", type + "." + rule.name() + ": not an ISO date (yyyy-mm-dd): '" + text + "'");
-                }
-            default:
-                boolean number = node != null && node.isNumber();
-                if (!(number && node.canConvertToInt()) && !text.matches("-?\\d{1,9}")) {
-                    throw new InvalidEventException("INVALID_FIELD", type + "." + rule.name() + ": not an integer: '" + text + "'");
-                }
-                return number ? node.intValue() : Integer.parseInt(text);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.kpipeline.streams.aggregate;
 
+import io.kpipeline.streams.store.StoreCodec;
 import io.kpipeline.streams.store.WriteBehindStore;
 import io.kpipeline.streams.time.BusinessCalendar;
 import io.kpipeline.streams.time.Grain;
@@ -85,7 +86,7 @@ public final class AggregateWriter {
         return series;
     }
 
-    public static final WriteBehindStore.Codec<Parts> PARTS = new WriteBehindStore.Codec<>() {
+    public static final StoreCodec<Parts> PARTS = new StoreCodec<>() {
         public Parts decode(byte[] bytes) {
             return Parts.fromBytes(bytes);
         }

@@ -1,8 +1,8 @@
 package io.kpipeline.streams.entity;
 
+import io.kpipeline.streams.store.StoreCodec;
 import io.kpipeline.streams.codec.ByteReader;
 import io.kpipeline.streams.codec.ByteWriter;
-import io.kpipeline.streams.store.WriteBehindStore;
 
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,7 +18,7 @@ public final class EntityFacts {
     /** reader entity key → the facts last sent to it */
     public final TreeMap<String, byte[]> sent = new TreeMap<>();
 
-    public static final WriteBehindStore.Codec<EntityFacts> CODEC = new WriteBehindStore.Codec<>() {
+    public static final StoreCodec<EntityFacts> CODEC = new StoreCodec<>() {
         public EntityFacts decode(byte[] bytes) {
             ByteReader r = new ByteReader(bytes);
             int format = r.readByte();

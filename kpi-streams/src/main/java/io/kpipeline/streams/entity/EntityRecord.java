@@ -1,8 +1,8 @@
 package io.kpipeline.streams.entity;
 
+import io.kpipeline.streams.store.StoreCodec;
 import io.kpipeline.streams.codec.ByteReader;
 import io.kpipeline.streams.codec.ByteWriter;
-import io.kpipeline.streams.store.WriteBehindStore;
 
 /**
  * What the engine keeps of one entity, as one store entry: its encoded event set (a lead's without its
@@ -18,7 +18,7 @@ public final class EntityRecord {
     /** a lead's encoded {@link LeadTouches}, or null */
     byte[] touches;
 
-    public static final WriteBehindStore.Codec<EntityRecord> CODEC = new WriteBehindStore.Codec<>() {
+    public static final StoreCodec<EntityRecord> CODEC = new StoreCodec<>() {
         public EntityRecord decode(byte[] bytes) {
             ByteReader r = new ByteReader(bytes);
             EntityRecord e = new EntityRecord();

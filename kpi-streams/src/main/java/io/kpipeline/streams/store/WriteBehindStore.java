@@ -1,15 +1,7 @@
 package io.kpipeline.streams.store;
 
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.StateStore;
-import org.apache.kafka.streams.processor.StateStoreContext;
-import org.apache.kafka.streams.query.Position;
-import org.apache.kafka.streams.query.PositionBound;
-import org.apache.kafka.streams.query.Query;
-import org.apache.kafka.streams.query.QueryConfig;
-import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.internals.CacheFlushListener;
@@ -32,45 +24,8 @@ import java.util.function.Supplier;
  * flushed (at most one commit interval old), never half-applied in-memory state. Relies on Kafka Streams calling
  * {@link CachedStateStore#flushCache()} before every commit, as it does for its own caching layer.
  */
-public final class WriteBehindStore<V> implements KeyValueStore<String, byte[]>, CachedStateStore<String, byte[]> {
-    /** How values are stored; an empty value is deleted rather than written. */
-    public interface Codec<V> {
-        V decode(byte[] bytes);
-
-        byte[] encode(V value);
-
-        boolean isEmpty(V value);
-
-        /**
-         * A copy of a value that later changes to it in place do not reach (for the journal of one input's changes);
-         * a codec whose values hold only immutable parts copies the holder alone.
-         */
-        default V copy(V value) {
-            return decode(encode(value));
-        }
-    }
-
-    /** Values kept as the bytes they are stored as. */
-    public static final Codec<byte[]> BYTES = new Codec<>() {
-        public byte[] decode(byte[] bytes) {
-            return bytes;
-        }
-
-        public byte[] encode(byte[] value) {
-            return value;
-        }
-
-        public boolean isEmpty(byte[] value) {
-            return false;
-        }
-
-        public byte[] copy(byte[] value) {
-            return value; // stored arrays are replaced, never written into
-        }
-    };
-
-    private final KeyValueStore<String, byte[]> inner;
-    private final Codec<V> codec;
+public final class WriteBehindStore<V> extends ForwardingKeyValueStore implements CachedStateStore<String, byte[]> {
+    private final StoreCodec<V> codec;
     private final int maxEntries;
     /**
      * Decoded values by key, each with its dirty flag, so an update costs one hash lookup (the profile's largest
@@ -104,8 +59,8 @@ public final class WriteBehindStore<V> implements KeyValueStore<String, byte[]>,
         }
     }
 
-    public WriteBehindStore(KeyValueStore<String, byte[]> inner, Codec<V> codec, int maxEntries) {
-        this.inner = inner;
+    public WriteBehindStore(KeyValueStore<String, byte[]> inner, StoreCodec<V> codec, int maxEntries) {
+        super(inner);
         this.codec = codec;
         this.maxEntries = maxEntries;
     }
@@ -333,7 +288,7 @@ public final class WriteBehindStore<V> implements KeyValueStore<String, byte[]>,
         return false;
     }
 
-    // ---- KeyValueStore: direct writes drop any cached copy; reads see the flushed state ----
+    // ---- direct writes drop any cached copy; reads (forwarded) see the flushed state ----
 
     @Override
     public void put(String key, byte[] value) {
@@ -373,90 +328,8 @@ public final class WriteBehindStore<V> implements KeyValueStore<String, byte[]>,
     }
 
     @Override
-    public byte[] get(String key) {
-        return inner.get(key);
-    }
-
-    @Override
-    public KeyValueIterator<String, byte[]> range(String from, String to) {
-        return inner.range(from, to);
-    }
-
-    @Override
-    public KeyValueIterator<String, byte[]> reverseRange(String from, String to) {
-        return inner.reverseRange(from, to);
-    }
-
-    @Override
-    public KeyValueIterator<String, byte[]> all() {
-        return inner.all();
-    }
-
-    @Override
-    public KeyValueIterator<String, byte[]> reverseAll() {
-        return inner.reverseAll();
-    }
-
-    @Override
-    public <PS extends Serializer<P>, P> KeyValueIterator<String, byte[]> prefixScan(P prefix, PS prefixKeySerializer) {
-        return inner.prefixScan(prefix, prefixKeySerializer);
-    }
-
-    @Override
-    public long approximateNumEntries() {
-        return inner.approximateNumEntries();
-    }
-
-    // ---- StateStore: the underlying store is registered with this one as its root ----
-
-    @Override
-    public String name() {
-        return inner.name();
-    }
-
-    @Override
-    public void init(StateStoreContext context, StateStore root) {
-        inner.init(context, root);
-    }
-
-    @Override
-    public void commit(Map<TopicPartition, Long> changelogOffsets) {
-        inner.commit(changelogOffsets);
-    }
-
-    @Override
-    public boolean managesOffsets() {
-        return inner.managesOffsets();
-    }
-
-    @Override
-    public Long committedOffset(TopicPartition partition) {
-        return inner.committedOffset(partition);
-    }
-
-    @Override
     public void close() {
         clearCache();
         inner.close();
-    }
-
-    @Override
-    public boolean persistent() {
-        return inner.persistent();
-    }
-
-    @Override
-    public boolean isOpen() {
-        return inner.isOpen();
-    }
-
-    @Override
-    public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
-        return inner.query(query, positionBound, config);
-    }
-
-    @Override
-    public Position getPosition() {
-        return inner.getPosition();
     }
 }

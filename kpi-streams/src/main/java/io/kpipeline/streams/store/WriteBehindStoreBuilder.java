@@ -10,10 +10,10 @@ import java.util.Map;
 /** Builds a {@link WriteBehindStore} over a logged, uncached RocksDB store of the same name. */
 public final class WriteBehindStoreBuilder<V> implements StoreBuilder<WriteBehindStore<V>> {
     private final StoreBuilder<KeyValueStore<String, byte[]>> inner;
-    private final WriteBehindStore.Codec<V> codec;
+    private final StoreCodec<V> codec;
     private final int maxEntries;
 
-    public WriteBehindStoreBuilder(String name, WriteBehindStore.Codec<V> codec, int maxEntries) {
+    public WriteBehindStoreBuilder(String name, StoreCodec<V> codec, int maxEntries) {
         this.inner = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray())
                 .withCachingDisabled();
         this.codec = codec;

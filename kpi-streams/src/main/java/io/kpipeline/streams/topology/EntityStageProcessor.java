@@ -2,7 +2,6 @@ package io.kpipeline.streams.topology;
 
 import io.kpipeline.avro.CrmEvent;
 import io.kpipeline.avro.DeadLetter;
-import io.kpipeline.avro.SpendRecorded;
 import io.kpipeline.avro.TouchpointLogged;
 import io.kpipeline.schemas.event.EntityKey;
 import io.kpipeline.schemas.event.InvalidEventException;
@@ -11,21 +10,12 @@ import io.kpipeline.streams.aggregate.Cell;
 import io.kpipeline.streams.aggregate.DeltaBatch;
 import io.kpipeline.streams.aggregate.DeltaBuffer;
 import io.kpipeline.streams.aggregate.Parts;
-import io.kpipeline.streams.entity.AccountState;
 import io.kpipeline.streams.entity.EntityRecord;
 import io.kpipeline.streams.entity.TouchLog;
 import io.kpipeline.streams.facts.Counterparts;
 import io.kpipeline.streams.facts.FactsMessage;
 import io.kpipeline.streams.store.WriteBehindStore;
 import io.kpipeline.streams.config.EngineSettings;
-import io.kpipeline.streams.contrib.Contribution;
-import io.kpipeline.streams.contrib.ContributionCodec;
-import io.kpipeline.streams.contrib.AccountContributions;
-import io.kpipeline.streams.contrib.DealContributions;
-import io.kpipeline.streams.contrib.PlanContributions;
-import io.kpipeline.streams.contrib.LeadContributions;
-import io.kpipeline.streams.contrib.SpendContributions;
-import io.kpipeline.streams.entity.DealState;
 import io.kpipeline.streams.entity.EntityRepository;
 import io.kpipeline.streams.event.CrmEventSerde;
 import io.kpipeline.streams.event.Admission;
@@ -35,11 +25,9 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +57,7 @@ final class EntityStageProcessor implements Processor<String, Object, String, Ob
     private DeltaBuffer deltas;
     private LeadTouchpoints leadTouches;
     private TouchLog touchLog;
+    private EntityContributions contributions;
     /** the stores one input changes, journaled so that an input either changes all it should or nothing */
     private List<WriteBehindStore<?>> journaled;
     /** facts to send once the input that made them has been applied whole */
@@ -109,6 +98,7 @@ final class EntityStageProcessor implements Processor<String, Object, String, Ob
         counterparts = new Counterparts(entities);
         deltas = new DeltaBuffer(settings.calendar());
         leadTouches = new LeadTouchpoints(entities, counterparts, deltas);
+        contributions = new EntityContributions(entities, counterparts, deltas, settings);
         // The summed changes leave with the commit that stores the entities they came from: state, deltas and offsets
         // are then one transaction, and a crash either keeps all three or replays the events that made them.
         flushForwarder = new FlushForwarder(context);
@@ -236,7 +226,7 @@ final class EntityStageProcessor implements Processor<String, Object, String, Ob
                 leadTouches.update(entity, null, false);
             }
         }
-        refresh(entity);
+        contributions.refresh(entity);
         tell(entity, record.timestamp());
         counters.countApplied();
         counters.applyLag(context.currentSystemTimeMs() - record.timestamp());
@@ -269,7 +259,7 @@ final class EntityStageProcessor implements Processor<String, Object, String, Ob
         if (reader.startsWith(LEAD)) {
             leadTouches.update(reader, null, facts.source().startsWith(DEAL) && Counterparts.dealTouchesDiffer(before, facts.facts()));
         }
-        refresh(reader);
+        contributions.refresh(reader);
         tell(reader, timestamp);
     }
 
@@ -308,85 +298,6 @@ final class EntityStageProcessor implements Processor<String, Object, String, Ob
         counters.flushed(batches.size(), bytes, taken);
         taken = 0;
         oldestPending = -1;
-    }
-
-    /** Recomputes an entity's contributions and applies the difference from what it contributed before. */
-    private void refresh(String entity) {
-        List<Contribution> after = contributionsOf(entity);
-        byte[] stored = entities.contributions(entity);
-        ContributionCodec.Encoded encodedAfter = after.isEmpty() ? null : ContributionCodec.encodeWithOffsets(after);
-        byte[] encoded = encodedAfter == null ? null : encodedAfter.bytes();
-        if (java.util.Arrays.equals(stored, encoded)) {
-            return; // the usual case for the entities linked to the one that changed: nothing to diff
-        }
-        // The lists come out of the same fold in the same order, so a change is mostly a run in the middle: the
-        // equal runs at either end are found on the bytes, and only the stored middle is decoded (a lead with dozens
-        // of touchpoints changes one or two).
-        ContributionCodec.Change change = encodedAfter == null ? null : ContributionCodec.change(stored, encodedAfter);
-        List<Contribution> added, removed;
-        if (change != null) {
-            added = after.subList(change.from(), change.to());
-            removed = change.before();
-        } else {
-            List<Contribution> before = ContributionCodec.decode(stored);
-            int from = 0, endAfter = after.size(), endBefore = before.size();
-            while (from < endAfter && from < endBefore && after.get(from).equals(before.get(from))) {
-                from++;
-            }
-            while (endAfter > from && endBefore > from && after.get(endAfter - 1).equals(before.get(endBefore - 1))) {
-                endAfter--;
-                endBefore--;
-            }
-            added = after.subList(from, endAfter);
-            removed = before.subList(from, endBefore);
-        }
-        Map<Contribution, Integer> diff = new HashMap<>();
-        for (Contribution c : added) {
-            diff.merge(c, 1, Integer::sum);
-        }
-        for (Contribution c : removed) {
-            diff.merge(c, -1, Integer::sum);
-        }
-        boolean changed = false;
-        for (Map.Entry<Contribution, Integer> e : diff.entrySet()) {
-            int n = e.getValue();
-            for (int i = 0; i < Math.abs(n); i++) {
-                deltas.add(Integer.signum(n), e.getKey());
-                changed = true;
-            }
-        }
-        if (changed) {
-            entities.setContributions(entity, encoded);
-        }
-    }
-
-    private List<Contribution> contributionsOf(String entity) {
-        int colon = entity.indexOf(':');
-        String kind = entity.substring(0, colon), id = entity.substring(colon + 1);
-        switch (kind) {
-            case "lead":
-                return LeadContributions.of(entities.lead(id), counterparts.dealsOf(id), entities.leadTouches(entity).meeting(), settings);
-            case "deal": {
-                DealState deal = entities.deal(id);
-                return deal == null ? List.of() : DealContributions.of(deal, counterparts.sourceLead(deal));
-            }
-            case "account":
-                return AccountContributions.of(AccountState.fold(id, entities.events(entity), counterparts.winsOf(id)), settings.calendar());
-            case "forecast":
-            case "target":
-                return PlanContributions.of(entities.events(entity), settings.fx(), settings.calendar());
-            case "spend": {
-                List<CrmEvent> events = entities.events(entity);
-                SpendRecorded s = (SpendRecorded) events.get(events.size() - 1).getPayload();
-                CrmEvent latest = events.get(events.size() - 1);
-                BigDecimal amount = settings.fx().convert(new BigDecimal(s.getAmount()), s.getCurrency(),
-                        settings.calendar().day(latest.getOccurredAt()));
-                return SpendContributions.of(s.getCategory(), amount, s.getPeriodStart(), s.getPeriodEnd(),
-                        s.getChannel(), s.getTeamId(), settings.calendar());
-            }
-            default:
-                return new ArrayList<>();
-        }
     }
 
     private static DeadLetter deadLetter(CrmEvent event, InvalidEventException e) {

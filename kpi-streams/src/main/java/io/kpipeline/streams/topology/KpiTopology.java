@@ -1,5 +1,6 @@
 package io.kpipeline.streams.topology;
 
+import io.kpipeline.streams.store.StoreCodec;
 import io.kpipeline.avro.Alert;
 import io.kpipeline.avro.CrmEvent;
 import io.kpipeline.streams.alerts.AlertCounters;
@@ -20,7 +21,6 @@ import io.kpipeline.streams.entity.EntityFacts;
 import io.kpipeline.streams.entity.EntityRecord;
 import io.kpipeline.streams.facts.FactsMessage;
 import io.kpipeline.streams.event.EventCodec;
-import io.kpipeline.streams.store.WriteBehindStore;
 import io.kpipeline.streams.store.WriteBehindStoreBuilder;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -203,12 +203,12 @@ public final class KpiTopology {
         var l = Serdes.Long();
         return java.util.List.of(
                 kv(Stores.META, s, l),
-                new WriteBehindStoreBuilder<>(SlaAlertProcessor.LEADS_STORE, WriteBehindStore.BYTES, 500_000),
+                new WriteBehindStoreBuilder<>(SlaAlertProcessor.LEADS_STORE, StoreCodec.BYTES, 500_000),
                 kv(SlaAlertProcessor.DEADLINES_STORE, s, b),
                 kv(SlaAlertProcessor.ALERTS_STORE, s, b), kv(SlaAlertProcessor.REPS_STORE, s, b), kv(RepAlertProcessor.REP_ALERTS_STORE, s, b),
                 new WriteBehindStoreBuilder<>(Stores.ENTITIES, EntityRecord.CODEC, 500_000),
                 new WriteBehindStoreBuilder<>(Stores.ENTITY_FACTS, EntityFacts.CODEC, 500_000),
-                new WriteBehindStoreBuilder<>(Stores.TOUCHES, WriteBehindStore.BYTES, 200_000),
+                new WriteBehindStoreBuilder<>(Stores.TOUCHES, StoreCodec.BYTES, 200_000),
                 new WriteBehindStoreBuilder<>(Stores.AGGREGATES, AggregateWriter.PARTS, 1_200_000),
                 org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
                         org.apache.kafka.streams.state.Stores.persistentKeyValueStore(Stores.MARKS), s, b).withCachingDisabled());

@@ -1,6 +1,7 @@
 package io.kpipeline.streams.kpi;
 
 import io.kpipeline.streams.measure.Dimension;
+import io.kpipeline.streams.measure.Measure;
 import io.kpipeline.streams.time.Grain;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +29,7 @@ class KpiDocsTest {
     static final String BEGIN = "<!-- generated from KpiCatalogue by KpiDocsTest: edit the catalogue, not these entries -->\n";
     static final String END = "<!-- end of the generated entries -->\n";
     static final Path MAIN = Path.of("src/main/java/io/kpipeline/streams/kpi");
+    static final Path CONTRIB = Path.of("src/main/java/io/kpipeline/streams/contrib");
     static final Pattern DECLARATION = Pattern.compile("\\bkpi\\(\"([a-z_]+)\"\\)");
     static final List<Path> TESTS = List.of(Path.of("src/test/java"), Path.of("../kpi-app/src/test/java"));
 
@@ -73,9 +75,30 @@ class KpiDocsTest {
         return out;
     }
 
+    /** The sources of the contributions: where each measure is counted from an entity's state. */
+    static Map<Path, String> contributors() throws IOException {
+        Map<Path, String> out = new TreeMap<>();
+        try (Stream<Path> s = Files.list(CONTRIB)) {
+            for (Path f : s.filter(p -> p.toString().endsWith("Contributions.java")).sorted().toList()) {
+                out.put(f, Files.readString(f));
+            }
+        }
+        return out;
+    }
+
+    /** " (from [DealContributions](...))": the contribution classes that name {@code m}. */
+    static String contributedBy(Measure m, Map<Path, String> contributors) {
+        Pattern name = Pattern.compile("\\b" + m.name() + "\\b");
+        String links = contributors.entrySet().stream().filter(e -> name.matcher(e.getValue()).find())
+                .map(e -> "[" + e.getKey().getFileName().toString().replace(".java", "") + "](../kpi-streams/" + e.getKey() + ")")
+                .collect(Collectors.joining(", "));
+        return links.isEmpty() ? "" : " (from " + links + ")";
+    }
+
     static String entries() throws IOException {
         Map<String, List<String>> tests = testsByKpi();
         Map<String, String> declarations = declarations();
+        Map<Path, String> contributors = contributors();
         StringBuilder out = new StringBuilder();
         for (KpiDefinition k : KpiCatalogue.all()) {
             out.append("### `").append(k.id()).append("`: ").append(k.name()).append("\n\n");
@@ -85,7 +108,8 @@ class KpiDocsTest {
             out.append("- grains: ").append(k.grains().stream().map(Grain::id).collect(Collectors.joining(", ")))
                     .append(k.cumulative() ? " (a change moves every later period too)" : k.lookback() > 0 ? " (reads the period before)" : "")
                     .append("\n");
-            out.append("- reads: ").append(k.measures().stream().map(m -> "`" + m.name() + "`").collect(Collectors.joining(", "))).append("\n");
+            out.append("- reads: ").append(k.measures().stream().map(m -> "`" + m.name() + "`" + contributedBy(m, contributors))
+                    .collect(Collectors.joining(", "))).append("\n");
             out.append("- declared and computed: ").append(declarations.get(k.id())).append("\n");
             String d = k.dimensions().get(0).id(), g = k.grains().get(k.grains().size() > 2 ? 2 : 0).id();
             out.append("- query ([api](api.md)): `/api/kpis/").append(k.id()).append("?dimension=").append(d).append(d.equals("company") ? "" : "&key=…").append("&grain=").append(g)

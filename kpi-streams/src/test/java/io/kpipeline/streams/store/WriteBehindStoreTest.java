@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** One input's changes to a write-behind store are journaled so a failure half-way can undo them whole. */
 class WriteBehindStoreTest {
-    private static final WriteBehindStore.Codec<StringBuilder> TEXT = new WriteBehindStore.Codec<>() {
+    private static final StoreCodec<StringBuilder> TEXT = new StoreCodec<>() {
         public StringBuilder decode(byte[] bytes) {
             return new StringBuilder(new String(bytes, StandardCharsets.UTF_8));
         }

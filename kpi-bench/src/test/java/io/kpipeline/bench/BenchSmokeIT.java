@@ -1,7 +1,7 @@
-package io.kpipeline.app;
+package io.kpipeline.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kpipeline.app.cli.Main;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-import static io.kpipeline.app.PipelineIT.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code kpi bench --quick} as CI's smoke test: it finishes and reports every figure (not their values). */
@@ -36,12 +35,12 @@ class BenchSmokeIT {
     @Test
     @Timeout(300)
     void quickBenchReportsEveryFigure() throws Exception {
-        assertThat(Main.execute("bench", "--quick", "--live-seconds", "5", "--out", dir.toString())).isZero();
+        assertThat(BenchMain.execute("bench", "--quick", "--live-seconds", "5", "--out", dir.toString())).isZero();
         Path report;
         try (Stream<Path> files = Files.list(dir)) {
             report = files.filter(f -> f.getFileName().toString().endsWith(".json")).findFirst().orElseThrow();
         }
-        JsonNode figures = JSON.readTree(report.toFile()).get("figures");
+        JsonNode figures = new ObjectMapper().readTree(report.toFile()).get("figures");
         for (String name : FIGURES) {
             assertThat(figures.has(name)).as(name).isTrue();
             assertThat(figures.get(name).asDouble()).as(name).isPositive();

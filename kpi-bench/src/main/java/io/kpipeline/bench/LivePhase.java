@@ -1,5 +1,6 @@
-package io.kpipeline.app.bench;
+package io.kpipeline.bench;
 
+import io.kpipeline.app.cli.ChildJvm;
 import io.kpipeline.avro.Alert;
 import io.kpipeline.avro.CrmEvent;
 import io.kpipeline.avro.EventType;

@@ -1,6 +1,6 @@
-package io.kpipeline.app.cli;
+package io.kpipeline.bench;
 
-import io.kpipeline.app.bench.Benchmark;
+import io.kpipeline.bench.Benchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

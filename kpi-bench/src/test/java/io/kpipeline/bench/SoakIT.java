@@ -1,6 +1,6 @@
-package io.kpipeline.app;
+package io.kpipeline.bench;
 
-import io.kpipeline.app.bench.Soak;
+import io.kpipeline.bench.Soak;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package io.kpipeline.app.bench;
+package io.kpipeline.bench;
 
 import org.HdrHistogram.Histogram;
 

@@ -1,4 +1,4 @@
-package io.kpipeline.app.bench;
+package io.kpipeline.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

@@ -1,4 +1,4 @@
-package io.kpipeline.app.bench;
+package io.kpipeline.app.cli;
 
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.kpipeline.app.bench;
+package io.kpipeline.bench;
 
 import io.kpipeline.app.broker.TopicContents;
 import org.apache.kafka.clients.CommonClientConfigs;

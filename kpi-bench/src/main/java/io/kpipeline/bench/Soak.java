@@ -1,7 +1,7 @@
-package io.kpipeline.app.bench;
+package io.kpipeline.bench;
 
+import io.kpipeline.streams.query.MonthlyAnswers;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kpipeline.app.StateFormat;
 import io.kpipeline.app.broker.EmbeddedKafka;
 import io.kpipeline.app.broker.FreePorts;
@@ -18,10 +18,6 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,8 +39,6 @@ import java.util.stream.Collectors;
  * the point of every ranked key, asked through each surviving instance, must equal the clean instance's answer.
  */
 public final class Soak {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final String APP = "kpi-soak", CLEAN = "kpi-soak-clean";
 
     /** What to run: instances, partitions of crm-events, the live rate and duration, the kill period, the backfill. */
@@ -83,13 +77,13 @@ public final class Soak {
              EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(new SchemaRegistryCore(
                      new KafkaSchemaLog("_schemas", Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))), "localhost", FreePorts.next())) {
             String registryUrl = "http://localhost:" + registry.port();
-            List<Instance> instances = new ArrayList<>();
+            List<SoakInstance> instances = new ArrayList<>();
             List<String> heap = new ArrayList<>();
             try {
                 for (int i = 0; i < options.instances(); i++) {
-                    instances.add(new Instance(dir.resolve("instance-" + i), kafka.bootstrapServers(), registryUrl, APP, FreePorts.next(), options.partitions()).start());
+                    instances.add(new SoakInstance(dir.resolve("instance-" + i), kafka.bootstrapServers(), registryUrl, APP, FreePorts.next(), options.partitions()).start());
                 }
-                for (Instance instance : instances) {
+                for (SoakInstance instance : instances) {
                     instance.awaitUp(Duration.ofMinutes(3));
                 }
                 List<CrmEvent> history = history();
@@ -106,15 +100,15 @@ public final class Soak {
                             live.size(), options.rate(), options.live(), options.killEvery()));
                     int kills = liveWithKills(sink, live, instances, random, sent, heap);
                     sink.flush();
-                    for (Instance instance : instances) {
+                    for (SoakInstance instance : instances) {
                         instance.awaitUp(Duration.ofMinutes(3));
                     }
                     awaitSettled(kafka.bootstrapServers(), StateFormat.applicationId(APP));
-                    for (Instance instance : instances) {
+                    for (SoakInstance instance : instances) {
                         heap.add(instance.dir.getFileName() + " at the end: " + instance.heap());
                     }
                     log.accept("starting a clean single instance on the same crm-events");
-                    Instance clean = new Instance(dir.resolve("clean"), kafka.bootstrapServers(), registryUrl, CLEAN, FreePorts.next(), options.partitions()).start();
+                    SoakInstance clean = new SoakInstance(dir.resolve("clean"), kafka.bootstrapServers(), registryUrl, CLEAN, FreePorts.next(), options.partitions()).start();
                     try {
                         clean.awaitUp(Duration.ofMinutes(3));
                         awaitSettled(kafka.bootstrapServers(), StateFormat.applicationId(CLEAN));
@@ -128,7 +122,7 @@ public final class Soak {
                     }
                 }
             } finally {
-                instances.forEach(Instance::kill);
+                instances.forEach(SoakInstance::kill);
             }
         }
     }
@@ -164,7 +158,7 @@ public final class Soak {
         }
     }
 
-    private int liveWithKills(EventSink sink, List<CrmEvent> live, List<Instance> instances, Random random, long[] sent,
+    private int liveWithKills(EventSink sink, List<CrmEvent> live, List<SoakInstance> instances, Random random, long[] sent,
                               List<String> heap) throws Exception {
         long start = System.nanoTime();
         long nextKill = start + options.killEvery().toNanos();
@@ -174,7 +168,7 @@ public final class Soak {
             long due = start + (long) ((from + batch) * 1e9 / options.rate());
             long now = System.nanoTime();
             if (now >= nextKill) {
-                Instance victim = instances.get(kills % instances.size());
+                SoakInstance victim = instances.get(kills % instances.size());
                 String before = victim.heap();
                 heap.add(String.format("%s at %d s, before its kill: %s", victim.dir.getFileName(), (now - start) / 1_000_000_000, before));
                 log.accept(String.format("  %3d s: kill -9 %s (%s), restart", (now - start) / 1_000_000_000, victim.dir.getFileName(), before));
@@ -217,7 +211,7 @@ public final class Soak {
     }
 
     /** Every monthly answer of the clean instance, asked again through each soaked instance. */
-    private int compare(Instance clean, List<Instance> soaked, List<String> differences) throws Exception {
+    private int compare(SoakInstance clean, List<SoakInstance> soaked, List<String> differences) throws Exception {
         List<String> months = new ArrayList<>();
         YearMonth now = YearMonth.now();
         for (int i = 4; i >= 0; i--) {
@@ -225,7 +219,7 @@ public final class Soak {
         }
         Map<String, JsonNode> expected = MonthlyAnswers.collect(months, clean::get);
         int compared = 0;
-        for (Instance instance : soaked) {
+        for (SoakInstance instance : soaked) {
             for (String path : expected.keySet()) {
                 JsonNode answer = instance.get(path);
                 compared++;
@@ -235,112 +229,5 @@ public final class Soak {
             }
         }
         return compared;
-    }
-
-    /** One pipeline instance in a JVM of its own, restartable on the same data directory and port. */
-    private static final class Instance {
-        final Path dir;
-        private final String bootstrap, registry, application;
-        private final int port, partitions;
-        private Process process;
-
-        Instance(Path dir, String bootstrap, String registry, String application, int port, int partitions) {
-            this.dir = dir;
-            this.bootstrap = bootstrap;
-            this.registry = registry;
-            this.application = application;
-            this.port = port;
-            this.partitions = partitions;
-        }
-
-        Instance start() throws java.io.IOException {
-            List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m", "-XX:+UseG1GC",
-                    "-cp", System.getProperty("java.class.path"), "io.kpipeline.app.cli.Main", "run", "--data-dir", dir.toString(),
-                    "--port", String.valueOf(port), "--bootstrap-servers", bootstrap, "--schema-registry", registry,
-                    "--set", "application-id=" + application, "--set", "standby-replicas=1", "--set", "session-timeout=PT6S",
-                    "--set", "stream-threads=1", "--set", "event-partitions=" + partitions);
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.getParent().resolve(dir.getFileName() + ".log").toFile())).start();
-            return this;
-        }
-
-        void kill() {
-            if (process != null) {
-                process.destroyForcibly();
-                try {
-                    process.waitFor();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
-
-        void awaitUp(Duration within) throws InterruptedException {
-            long deadline = System.currentTimeMillis() + within.toMillis();
-            while (!health().path("status").asText().equals("UP")) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException(dir.getFileName() + " exited; see " + dir.getFileName() + ".log");
-                }
-                if (System.currentTimeMillis() > deadline) {
-                    throw new IllegalStateException(dir.getFileName() + " not up within " + within);
-                }
-                Thread.sleep(250);
-            }
-        }
-
-        JsonNode health() {
-            try {
-                return request("/health").body;
-            } catch (Exception e) {
-                return JSON.createObjectNode();
-            }
-        }
-
-        /**
-         * Heap from the instance's own metrics: "used" now, and "live" as the last old-generation collection left it
-         * (what grows under a leak); "not answering" when it does not.
-         */
-        String heap() {
-            try {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-                double used = 0, live = 0;
-                for (String line : r.body().lines().toList()) {
-                    double value = line.startsWith("#") ? 0 : Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                    if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
-                        used += value;
-                    } else if (line.startsWith("jvm_gc_live_data_size_bytes")) {
-                        live = value;
-                    }
-                }
-                return String.format("heap used %,d MB, live after GC %,d MB", Math.round(used / 1e6), Math.round(live / 1e6));
-            } catch (Exception e) {
-                return "not answering";
-            }
-        }
-
-        /** The 200 answer to {@code path}; a 503 (a store moving) is retried as it says, for up to a minute. */
-        JsonNode get(String path) throws Exception {
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (true) {
-                Answer a = request(path);
-                if (a.status == 200) {
-                    return a.body;
-                }
-                if (a.status != 503 || System.currentTimeMillis() > deadline) {
-                    throw new IllegalStateException(dir.getFileName() + " " + path + " answered " + a.status + ": " + a.body);
-                }
-                Thread.sleep(250);
-            }
-        }
-
-        private record Answer(int status, JsonNode body) {
-        }
-
-        private Answer request(String path) throws Exception {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-            return new Answer(r.statusCode(), JSON.readTree(r.body()));
-        }
     }
 }

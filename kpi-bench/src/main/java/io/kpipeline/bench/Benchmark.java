@@ -1,4 +1,4 @@
-package io.kpipeline.app.bench;
+package io.kpipeline.bench;
 
 import io.kpipeline.app.StreamsTuning;
 import io.kpipeline.app.broker.EmbeddedKafka;
@@ -9,15 +9,7 @@ import io.kpipeline.app.http.SseHub;
 import io.kpipeline.connectors.importer.ImportSummary;
 import io.kpipeline.connectors.importer.JsonLinesImporter;
 import io.kpipeline.connectors.kafka.EventSink;
-import io.kpipeline.connectors.kafka.PartitionWarmup;
-import io.kpipeline.avro.CrmEvent;
-import io.kpipeline.connectors.simulate.CrmSimulator;
-import io.kpipeline.schemas.event.EntityKey;
-import io.kpipeline.schemas.event.EventJson;
-import io.kpipeline.schemas.event.EventRules;
 import io.kpipeline.schemas.registry.SchemaRegistryCore;
-import io.kpipeline.schemas.serde.AvroDeserializer;
-import io.kpipeline.schemas.serde.AvroSerializer;
 import io.kpipeline.streams.config.EngineSettings;
 import io.kpipeline.streams.query.KpiQuery;
 import io.kpipeline.streams.aggregate.RollupSeriesReader;
@@ -32,37 +24,20 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Grouped;
-import org.apache.kafka.streams.kstream.Materialized;
-import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.WindowStore;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -84,8 +59,6 @@ public final class Benchmark {
     private static final int EVENT_PARTITIONS = 8;
     /** how long no series may wait for publication before kpi-updates counts as caught up */
     private static final Duration SETTLED = Duration.ofSeconds(3);
-    /** the history whose entities {@code --fixed-entities} keeps */
-    private static final long FIXED_ENTITY_EVENTS = 1_000_000;
     private final long targetEvents;
     private final Path resultsDir;
     private final BenchReport report = new BenchReport();
@@ -116,7 +89,7 @@ public final class Benchmark {
             System.out.printf("generating a simulated history of about %,d events...%n", targetEvents);
             Path records = dir.resolve("history.bin");
             Path lines = dir.resolve("history.jsonl");
-            long[] sizes = history(registry, records, lines);
+            long[] sizes = SimulatedHistory.write(registry, records, lines, targetEvents, fixedEntities, report);
             long n = sizes[0];
             report.put("events", n, "");
             report.put("mean event size", (double) sizes[1] / n, "bytes");
@@ -125,16 +98,16 @@ public final class Benchmark {
             createTopics(bootstrap, EVENT_PARTITIONS, "crm-events", "bench-json", "bench-avro", "bench-backlog",
                     TopicNames.forApplication("bench-kpi").entityFacts());
 
-            report.put("raw producer (acks=all, lz4)", produce(bootstrap, records, "bench-raw", PARTITIONS), "events/s");
-            report.put("raw consumer", consume(bootstrap, "bench-raw", n), "events/s");
-            produce(bootstrap, records, "bench-avro", EVENT_PARTITIONS);
-            produce(bootstrap, records, "bench-backlog", EVENT_PARTITIONS);
+            report.put("raw producer (acks=all, lz4)", RawClients.produce(bootstrap, records, "bench-raw", PARTITIONS), "events/s");
+            report.put("raw consumer", RawClients.consume(bootstrap, "bench-raw", n), "events/s");
+            RawClients.produce(bootstrap, records, "bench-avro", EVENT_PARTITIONS);
+            RawClients.produce(bootstrap, records, "bench-backlog", EVENT_PARTITIONS);
             Files.delete(records);
-            produceLines(bootstrap, lines, "bench-json");
+            RawClients.produceLines(bootstrap, lines, "bench-json");
 
-            double json = windowedCountBaseline(bootstrap, dir.resolve("baseline-json"), "bench-json", jsonEventReader(), n);
+            double json = windowedCountBaseline(bootstrap, dir.resolve("baseline-json"), "bench-json", WindowedCountBaseline.json(), n);
             report.put("baseline: one-stage windowed count, EOS", json, "events/s");
-            double avro = windowedCountBaseline(bootstrap, dir.resolve("baseline-avro"), "bench-avro", avroEventReader(registry), n);
+            double avro = windowedCountBaseline(bootstrap, dir.resolve("baseline-avro"), "bench-avro", WindowedCountBaseline.avro(registry), n);
             report.put("baseline on Avro records (run second), one-stage windowed count, EOS", avro, "events/s");
             double one = backlogBackfill(bootstrap, dir, registry, n, 1);
             double two = backlogBackfill(bootstrap, dir, registry, n, 2);
@@ -149,176 +122,11 @@ public final class Benchmark {
         return out;
     }
 
-    /**
-     * Writes the simulated history twice, day by day (ten million events do not fit in the heap): as it goes to Kafka
-     * to {@code file} (length-prefixed key and value records), and as JSON Lines, as {@code kpi simulate} writes it
-     * and {@code kpi import} reads it, to {@code lines}. Returns the number of events and their bytes as records.
-     */
-    private long[] history(SchemaRegistryCore registry, Path file, Path lines) throws IOException {
-        AvroSerializer<CrmEvent> serializer = new AvroSerializer<>(registry, false);
-        // about 5.4 events per lead with 3 touchpoints per contacted lead (88% are contacted); 200 days
-        int days = 200;
-        int leadsPerDay = (int) Math.max(1, (fixedEntities ? FIXED_ENTITY_EVENTS : targetEvents) / days / 5.4);
-        int meanTouches = 3;
-        if (fixedEntities && targetEvents > FIXED_ENTITY_EVENTS) {
-            // the events beyond those of a 1M history, spread as touchpoints over the contacted leads
-            meanTouches = (int) Math.round(3 + 5.4 * (targetEvents / (double) FIXED_ENTITY_EVENTS - 1) / 0.88);
-        }
-        report.put("leads created a day", leadsPerDay, "");
-        report.put("touchpoints per contacted lead (mean)", meanTouches, "");
-        LocalDate start = LocalDate.of(2026, 1, 1);
-        CrmSimulator simulator = new CrmSimulator(7, leadsPerDay, start, meanTouches);
-        long n = 0;
-        long bytes = 0;
-        try (java.io.DataOutputStream out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
-             java.io.Writer json = Files.newBufferedWriter(lines, StandardCharsets.UTF_8)) {
-            for (int d = 1; d <= days; d++) {
-                for (CrmEvent e : simulator.advanceTo(start.plusDays(d).atStartOfDay().toInstant(java.time.ZoneOffset.UTC))) {
-                    byte[] key = EntityKey.of(e).getBytes(StandardCharsets.UTF_8);
-                    byte[] value = serializer.serialize("crm-events", e);
-                    out.writeInt(key.length);
-                    out.write(key);
-                    out.writeInt(value.length);
-                    out.write(value);
-                    json.write(EventJson.write(e));
-                    json.write('\n');
-                    n++;
-                    bytes += value.length;
-                }
-            }
-        }
-        return new long[] {n, bytes};
-    }
-
-    /** Each record of a history file, in order. */
-    private static void replay(Path file, java.util.function.BiConsumer<byte[], byte[]> each) {
-        try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-            while (true) {
-                int keyLength;
-                try {
-                    keyLength = in.readInt();
-                } catch (java.io.EOFException end) {
-                    return;
-                }
-                byte[] key = in.readNBytes(keyLength);
-                byte[] value = in.readNBytes(in.readInt());
-                each.accept(key, value);
-            }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private double produce(String bootstrap, Path records, String topic, int partitions) {
-        Map<String, Object> config = io.kpipeline.connectors.kafka.ProducerTuning.bulk(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
-        java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
-        AtomicLong sent = new AtomicLong();
-        long start = System.nanoTime();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
-            PartitionWarmup warmup = new PartitionWarmup(partitions);
-            replay(records, (key, value) -> {
-                sent.incrementAndGet();
-                warmup.send(producer, new ProducerRecord<>(topic, key, value), (meta, e) -> {
-                    if (e != null) {
-                        failure.compareAndSet(null, e);
-                    }
-                });
-            });
-            producer.flush();
-        }
-        if (failure.get() != null) {
-            throw new IllegalStateException("the broker refused records of " + topic + ": " + failure.get().getMessage(), failure.get());
-        }
-        return sent.get() / seconds(start);
-    }
-
-    private double consume(String bootstrap, String topic, long n) {
-        Map<String, Object> config = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "bench-raw-" + System.nanoTime(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        long seen = 0;
-        long start = System.nanoTime();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            while (seen < n) {
-                ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(500));
-                seen += batch.count();
-            }
-        }
-        return n / seconds(start);
-    }
-
-    /** Sends each JSON line as it is, keyed by its entity as the importer keys it: the JSON baseline's input. */
-    private void produceLines(String bootstrap, Path lines, String topic) throws IOException {
-        Map<String, Object> config = io.kpipeline.connectors.kafka.ProducerTuning.bulk(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
-             Stream<String> each = Files.lines(lines)) {
-            each.forEach(line -> producer.send(new ProducerRecord<>(topic, EntityKey.of(EventJson.parse(line)).getBytes(StandardCharsets.UTF_8),
-                    line.getBytes(StandardCharsets.UTF_8))));
-            producer.flush();
-        }
-    }
-
-    /** What a baseline reads of a record: the event's type and the amount it carries in cents (0 for none). */
-    private interface EventReader {
-        KeyValue<String, Long> typeAndCents(byte[] value);
-    }
-
-    /** The events' JSON, parsed as platform-notes.md's baseline parses it: a generic JSON tree. */
-    private static EventReader jsonEventReader() {
-        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
-        return value -> {
-            try {
-                com.fasterxml.jackson.databind.JsonNode e = mapper.readTree(value);
-                com.fasterxml.jackson.databind.JsonNode amount = e.get("amount");
-                return KeyValue.pair(e.get("type").asText(), amount == null ? 0 : cents(amount.asText()));
-            } catch (IOException ex) {
-                throw new java.io.UncheckedIOException(ex);
-            }
-        };
-    }
-
-    /** The events' Avro records, decoded as the pipeline decodes them. */
-    private static EventReader avroEventReader(SchemaRegistryCore registry) {
-        AvroDeserializer<CrmEvent> deserializer = new AvroDeserializer<>(registry, CrmEvent.class);
-        return value -> {
-            CrmEvent e = deserializer.deserialize("crm-events", value);
-            EventRules.Money money = EventRules.moneyOf(e);
-            return KeyValue.pair(e.getType().name(), money == null || money.amount() == null ? 0 : cents(money.amount()));
-        };
-    }
-
-    /**
-     * The reference, as platform-notes.md measured it: read each event, re-key it by type, count it and sum its
-     * amount per type in 1-day windows, exactly-once. Progress is counted where the windowed aggregate takes a record,
-     * after the repartition, as the full topology's is where the engine applies an event.
-     */
-    private double windowedCountBaseline(String bootstrap, Path state, String topic, EventReader reader, long n) throws InterruptedException {
+    private double windowedCountBaseline(String bootstrap, Path state, String topic, WindowedCountBaseline.EventReader reader,
+                                         long n) throws InterruptedException {
         AtomicLong seen = new AtomicLong();
-        StreamsBuilder b = new StreamsBuilder();
-        b.stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
-                .map((k, v) -> reader.typeAndCents(v))
-                .groupByKey(Grouped.with("by-type", Serdes.String(), Serdes.Long()))
-                .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofDays(1), Duration.ofDays(400)))
-                .aggregate(() -> new long[2], (type, cents, countAndSum) -> {
-                    seen.incrementAndGet();
-                    return new long[] {countAndSum[0] + 1, countAndSum[1] + cents};
-                }, Materialized.<String, long[], WindowStore<Bytes, byte[]>>as("baseline-counts").withValueSerde(new LongPairSerde()));
-        return runUntil(b.build(), props(bootstrap, state, "bench-baseline-" + topic), seen::get, n, null, null);
-    }
-
-    private static long cents(String decimal) {
-        return new java.math.BigDecimal(decimal).movePointRight(2).longValue();
-    }
-
-    /** Two longs in 16 bytes: the baseline's count and sum. */
-    private static final class LongPairSerde extends Serdes.WrapperSerde<long[]> {
-        LongPairSerde() {
-            super((topic, v) -> java.nio.ByteBuffer.allocate(16).putLong(v[0]).putLong(v[1]).array(),
-                    (topic, bytes) -> {
-                        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
-                        return new long[] {buffer.getLong(), buffer.getLong()};
-                    });
-        }
+        return runUntil(WindowedCountBaseline.topology(topic, reader, seen), props(bootstrap, state, "bench-baseline-" + topic),
+                seen::get, n, null, null);
     }
 
     /**
@@ -357,8 +165,8 @@ public final class Benchmark {
         try {
             report.put("kpi-updates caught up, after the backfill", publicationCatchUp(counters, streams), "s");
             OutputCompression.measure(bootstrap, TopicNames.forApplication("bench-kpi").kpiUpdates(), report);
-            report.put("state on disk", sizeOf(state) / 1e6, "MB");
-            report.put("state on disk per million events", sizeOf(state) / 1e6 / (n / 1e6), "MB");
+            report.put("state on disk", Gauges.sizeOf(state) / 1e6, "MB");
+            report.put("state on disk per million events", Gauges.sizeOf(state) / 1e6 / (n / 1e6), "MB");
             for (String store : List.of(Stores.AGGREGATES, Stores.ENTITIES)) {
                 report.put("entries in " + store, streams.store(StoreQueryParameters.fromNameAndType(store,
                         QueryableStoreTypes.<String, byte[]>keyValueStore())).approximateNumEntries(), "");
@@ -382,7 +190,7 @@ public final class Benchmark {
             }
         }
         report.put("peak heap (sum of pool peaks)", heapPeak / 1e6, "MB");
-        report.put("peak RSS (VmHWM)", rssPeakKb() / 1e3, "MB");
+        report.put("peak RSS (VmHWM)", Gauges.rssPeakKb() / 1e3, "MB");
     }
 
     /**
@@ -482,7 +290,7 @@ public final class Benchmark {
         if (other != null) {
             other.join();
         }
-        double rate = n / seconds(start);
+        double rate = n / Gauges.seconds(start);
         if (keep != null) {
             keep[0] = streams;
         } else {
@@ -513,29 +321,6 @@ public final class Benchmark {
             }
             admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
         }
-    }
-
-    private static double seconds(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1e9;
-    }
-
-    private static long sizeOf(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
-        }
-    }
-
-    private static long rssPeakKb() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        }
-        return -1;
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

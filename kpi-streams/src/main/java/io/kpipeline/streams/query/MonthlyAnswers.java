@@ -1,7 +1,6 @@
-package io.kpipeline.app.bench;
+package io.kpipeline.streams.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kpipeline.streams.query.KpiQuery;
 
 import java.util.LinkedHashMap;
 import java.util.List;

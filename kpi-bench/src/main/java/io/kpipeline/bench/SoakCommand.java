@@ -1,6 +1,6 @@
-package io.kpipeline.app.cli;
+package io.kpipeline.bench;
 
-import io.kpipeline.app.bench.Soak;
+import io.kpipeline.bench.Soak;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

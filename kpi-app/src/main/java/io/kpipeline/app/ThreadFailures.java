@@ -1,0 +1,48 @@
+package io.kpipeline.app;
+
+import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+
+/**
+ * What a dead stream thread is met with: a passing failure (a broker restart, a timeout) by a new thread; the same
+ * failure again and again is not retried forever: after {@link #MAX_FAILURES} within {@link #WINDOW} this instance
+ * stops processing and /health says DOWN with the cause (its partitions go to the other instances).
+ */
+final class ThreadFailures implements StreamsUncaughtExceptionHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(ThreadFailures.class);
+    private static final int MAX_FAILURES = 3;
+    private static final Duration WINDOW = Duration.ofMinutes(10);
+    private final ArrayDeque<Long> failures = new ArrayDeque<>();
+    /** why stream processing stopped for good, or null */
+    private volatile String fatal;
+
+    @Override
+    public StreamThreadExceptionResponse handle(Throwable e) {
+        long now = System.currentTimeMillis();
+        synchronized (failures) {
+            failures.addLast(now);
+            while (!failures.isEmpty() && failures.peekFirst() < now - WINDOW.toMillis()) {
+                failures.removeFirst();
+            }
+            Throwable cause = e.getCause() != null && e instanceof StreamsException ? e.getCause() : e;
+            if (failures.size() >= MAX_FAILURES) {
+                fatal = failures.size() + " stream-thread failures within " + WINDOW.toMinutes() + " min, the last: " + cause;
+                LOG.error("stream processing stopped: {}", fatal, e);
+                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
+            LOG.error("stream processing failed ({} of {} allowed within {} min); replacing the thread", failures.size(), MAX_FAILURES - 1,
+                    WINDOW.toMinutes(), e);
+        }
+        return StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+
+    /** Why processing stopped for good, or null while it runs. */
+    String fatal() {
+        return fatal;
+    }
+}
