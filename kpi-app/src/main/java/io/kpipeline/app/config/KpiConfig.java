@@ -173,8 +173,13 @@ public final class KpiConfig {
         }
     }
 
+    /** The value of setting {@code key}; a key that is not declared in {@link Settings} is a programming error. */
     public String get(String key) {
-        return values.get(key);
+        String value = values.get(key);
+        if (value == null && !isSetting(key)) {
+            throw new IllegalArgumentException("no setting '" + key + "' is declared in Settings");
+        }
+        return value;
     }
 
     public int integer(String key) {

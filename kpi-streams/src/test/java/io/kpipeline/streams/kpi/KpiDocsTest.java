@@ -31,27 +31,73 @@ class KpiDocsTest {
     static final Path MAIN = Path.of("src/main/java/io/kpipeline/streams/kpi");
     static final Path CONTRIB = Path.of("src/main/java/io/kpipeline/streams/contrib");
     static final Pattern DECLARATION = Pattern.compile("\\bkpi\\(\"([a-z_]+)\"\\)");
+    static final Pattern TEST_METHOD = Pattern.compile("@(?:Test|Property)\\b[^\\n]*\\n(?:\\s*@[^\\n]*\\n)*\\s*(?:public\\s+)?void (\\w+)\\(");
     static final List<Path> TESTS = List.of(Path.of("src/test/java"), Path.of("../kpi-app/src/test/java"));
+
+    /** Every test source of kpi-streams and kpi-app, in order. */
+    static List<Path> testSources() throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (Path root : TESTS) {
+            try (Stream<Path> s = Files.walk(root)) {
+                files.addAll(s.filter(p -> p.toString().endsWith(".java")).sorted().toList());
+            }
+        }
+        return files;
+    }
 
     /** Test classes naming each KPI id as a string, relative to the docs directory. */
     static Map<String, List<String>> testsByKpi() throws IOException {
         Map<String, List<String>> out = new TreeMap<>();
-        for (Path root : TESTS) {
-            List<Path> files;
-            try (Stream<Path> s = Files.walk(root)) {
-                files = s.filter(p -> p.toString().endsWith(".java")).sorted().toList();
+        for (Path f : testSources()) {
+            String text = Files.readString(f);
+            for (KpiDefinition k : KpiCatalogue.all()) {
+                if (text.contains("\"" + k.id() + "\"") || text.contains("\"" + k.id() + "|")) {
+                    out.computeIfAbsent(k.id(), x -> new ArrayList<>()).add(relative(f));
+                }
             }
-            for (Path f : files) {
-                String text = Files.readString(f);
-                for (KpiDefinition k : KpiCatalogue.all()) {
-                    if (text.contains("\"" + k.id() + "\"") || text.contains("\"" + k.id() + "|")) {
-                        out.computeIfAbsent(k.id(), x -> new ArrayList<>()).add(f.toString().replace("src/test/java", "src/test/java")
-                                .replaceFirst("^src/", "../kpi-streams/src/").replaceFirst("^\\.\\./kpi-app", "../kpi-app"));
+        }
+        return out;
+    }
+
+    /**
+     * Test methods named after a KPI: the name starts with its id in camel case ({@code salesCycleLength...} for
+     * {@code sales_cycle_length}), the longest id winning ({@code revenuePerCustomer...} is not {@code revenue}'s).
+     * As {@code file#method}, the file relative to the docs directory.
+     */
+    static Map<String, List<String>> namedTests() throws IOException {
+        List<Map.Entry<String, String>> ids = new ArrayList<>();
+        for (KpiDefinition k : KpiCatalogue.all()) {
+            ids.add(Map.entry(camel(k.id()), k.id()));
+        }
+        ids.sort((a, b) -> b.getKey().length() - a.getKey().length());
+        Map<String, List<String>> out = new TreeMap<>();
+        for (Path f : testSources()) {
+            Matcher m = TEST_METHOD.matcher(Files.readString(f));
+            while (m.find()) {
+                String method = m.group(1);
+                for (Map.Entry<String, String> id : ids) {
+                    String c = id.getKey();
+                    if (method.startsWith(c) && (method.length() == c.length() || Character.isUpperCase(method.charAt(c.length())))) {
+                        out.computeIfAbsent(id.getValue(), x -> new ArrayList<>()).add(relative(f) + "#" + method);
+                        break;
                     }
                 }
             }
         }
         return out;
+    }
+
+    static String camel(String id) {
+        StringBuilder out = new StringBuilder();
+        for (String part : id.split("_")) {
+            out.append(out.length() == 0 ? part : Character.toUpperCase(part.charAt(0)) + part.substring(1));
+        }
+        return out.toString();
+    }
+
+    /** A test source's path as docs/ links it. */
+    static String relative(Path f) {
+        return f.toString().replaceFirst("^src/", "../kpi-streams/src/");
     }
 
     /** Where each KPI is declared: a link to its {@code kpi("id")} line in the catalogue's section classes. */
@@ -97,6 +143,7 @@ class KpiDocsTest {
 
     static String entries() throws IOException {
         Map<String, List<String>> tests = testsByKpi();
+        Map<String, List<String>> namedTests = namedTests();
         Map<String, String> declarations = declarations();
         Map<Path, String> contributors = contributors();
         StringBuilder out = new StringBuilder();
@@ -117,7 +164,12 @@ class KpiDocsTest {
                     .append(k.dimensions().get(k.dimensions().size() - 1).id()).append("&grain=").append(g).append("`; served by ")
                     .append("[KpiQuery](../kpi-streams/src/main/java/io/kpipeline/streams/query/KpiQuery.java), republished on `kpi-updates` by ")
                     .append("[UpdatePublisher](../kpi-streams/src/main/java/io/kpipeline/streams/topology/UpdatePublisher.java)\n");
-            out.append("- tests: ").append(tests.getOrDefault(k.id(), List.of()).stream()
+            List<String> named = namedTests.getOrDefault(k.id(), List.of());
+            out.append("- tests named after it: ").append(named.stream().map(t -> {
+                String file = t.substring(0, t.indexOf('#'));
+                return "[" + Path.of(file).getFileName().toString().replace(".java", "") + "." + t.substring(t.indexOf('#') + 1) + "](" + file + ")";
+            }).collect(Collectors.joining(", "))).append("\n");
+            out.append("- every test that names it: ").append(tests.getOrDefault(k.id(), List.of()).stream()
                     .map(t -> "[" + Path.of(t).getFileName().toString().replace(".java", "") + "](" + t + ")")
                     .collect(Collectors.joining(", "))).append("\n\n");
         }
@@ -127,6 +179,13 @@ class KpiDocsTest {
     @Test
     void everyKpiHasOneDeclaration() throws IOException {
         assertThat(declarations().keySet()).containsExactlyInAnyOrderElementsOf(KpiCatalogue.all().stream().map(KpiDefinition::id).toList());
+    }
+
+    @Test
+    void everyKpiHasATestNamedAfterIt() throws IOException {
+        Map<String, List<String>> named = namedTests();
+        assertThat(KpiCatalogue.all()).allSatisfy(k -> assertThat(named)
+                .as("a test method whose name starts with " + camel(k.id()) + " and says what it checks").containsKey(k.id()));
     }
 
     @Test
