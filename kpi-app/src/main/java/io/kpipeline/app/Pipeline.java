@@ -14,8 +14,6 @@ import io.kpipeline.schemas.registry.SchemaRegistryClient;
 import io.kpipeline.schemas.registry.SchemaRegistryCore;
 import io.kpipeline.streams.config.EngineSettings;
 import io.kpipeline.streams.query.KpiQuery;
-import io.kpipeline.streams.aggregate.RollupSeriesReader;
-import io.kpipeline.streams.aggregate.StoreSeriesReader;
 import io.kpipeline.streams.topology.EngineCounters;
 import io.kpipeline.streams.topology.KpiTopology;
 import io.kpipeline.streams.topology.Stores;
@@ -43,7 +41,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -183,8 +180,7 @@ public final class Pipeline implements AutoCloseable {
         routing = new StreamsRouting(streams, self, applicationId, eventPartitions, settings.calendar());
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
-                query = new KpiQuery(new RollupSeriesReader(new StoreSeriesReader(localStore(Stores.AGGREGATES))),
-                        settings.calendar(), Clock.systemUTC());
+                query = KpiQuery.overStore(localStore(Stores.AGGREGATES), settings.calendar());
                 alertStore = localStore(SlaAlertProcessor.ALERTS_STORE);
                 fxStore = streams.store(StoreQueryParameters.fromNameAndType(io.kpipeline.streams.topology.FxRateUpdater.STORE,
                         QueryableStoreTypes.<String, String>keyValueStore()));

@@ -1,8 +1,6 @@
 package io.kpipeline.app;
 
 import io.kpipeline.app.http.Routing;
-import io.kpipeline.streams.aggregate.RollupSeriesReader;
-import io.kpipeline.streams.aggregate.StoreSeriesReader;
 import io.kpipeline.streams.alerts.RepAlertProcessor;
 import io.kpipeline.streams.alerts.SlaAlertProcessor;
 import io.kpipeline.streams.query.KpiQuery;
@@ -20,7 +18,6 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -68,7 +65,7 @@ final class StreamsRouting implements Routing {
         KeyQueryMetadata meta = streams.queryMetadataForKey(Stores.AGGREGATES, ownerKey, new StringSerializer());
         ReadOnlyKeyValueStore<String, byte[]> store = streams.store(StoreQueryParameters.fromNameAndType(Stores.AGGREGATES,
                 QueryableStoreTypes.<String, byte[]>keyValueStore()).withPartition(meta.partition()));
-        return new KpiQuery(new RollupSeriesReader(new StoreSeriesReader(store)), calendar, Clock.systemUTC());
+        return KpiQuery.overStore(store, calendar);
     }
 
     @Override

@@ -12,8 +12,6 @@ import io.kpipeline.connectors.kafka.EventSink;
 import io.kpipeline.schemas.registry.SchemaRegistryCore;
 import io.kpipeline.streams.config.EngineSettings;
 import io.kpipeline.streams.query.KpiQuery;
-import io.kpipeline.streams.aggregate.RollupSeriesReader;
-import io.kpipeline.streams.aggregate.StoreSeriesReader;
 import io.kpipeline.streams.topology.EngineCounters;
 import io.kpipeline.streams.topology.KpiTopology;
 import io.kpipeline.streams.topology.Stores;
@@ -36,7 +34,6 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -171,9 +168,8 @@ public final class Benchmark {
                 report.put("entries in " + store, streams.store(StoreQueryParameters.fromNameAndType(store,
                         QueryableStoreTypes.<String, byte[]>keyValueStore())).approximateNumEntries(), "");
             }
-            KpiQuery query = new KpiQuery(new RollupSeriesReader(new StoreSeriesReader(
-                    streams.store(StoreQueryParameters.fromNameAndType(Stores.AGGREGATES, QueryableStoreTypes.<String, byte[]>keyValueStore())))),
-                    EngineSettings.defaults().calendar(), Clock.systemUTC());
+            KpiQuery query = KpiQuery.overStore(streams.store(StoreQueryParameters.fromNameAndType(Stores.AGGREGATES,
+                    QueryableStoreTypes.<String, byte[]>keyValueStore())), EngineSettings.defaults().calendar());
             int port = FreePorts.next();
             try (ApiServer api = new ApiServer("localhost", port, 1_000_000, new ApiServer.Services(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), null, null, () -> query, scope -> null,
                     () -> new Health(true, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()),

@@ -2,7 +2,6 @@ package io.kpipeline.streams.kpi;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kpipeline.streams.aggregate.Parts;
-import io.kpipeline.streams.time.Grain;
 
 import java.math.BigDecimal;
 import java.util.List;
@@ -12,6 +11,7 @@ import static io.kpipeline.streams.kpi.Points.distribution;
 import static io.kpipeline.streams.kpi.Points.ratio;
 import static io.kpipeline.streams.kpi.Scopes.ALL;
 import static io.kpipeline.streams.kpi.Scopes.CALENDAR;
+import static io.kpipeline.streams.kpi.Scopes.MONTH_QUARTER;
 import static io.kpipeline.streams.kpi.Scopes.NO_PRODUCT;
 import static io.kpipeline.streams.kpi.Scopes.SPEND;
 import static io.kpipeline.streams.measure.Measure.*;
@@ -36,7 +36,7 @@ final class FunnelKpis {
                         .computedBy((s, p) -> Points.count(p, s.count(SQL))),
 
                 kpi("lead_velocity_rate").name("Lead velocity rate (LVR)").unit(Unit.RATIO).higherIsBetter()
-                        .dimensions(NO_PRODUCT).grains(List.of(Grain.MONTH, Grain.QUARTER))
+                        .dimensions(NO_PRODUCT).grains(MONTH_QUARTER)
                         .definition("(SQL in the period - SQL in the previous period) / SQL in the previous period")
                         .reads(SQL).lookback(1)
                         .computedBy((s, p) -> {

@@ -1,17 +1,20 @@
 package io.kpipeline.streams.query;
 
-import io.kpipeline.streams.aggregate.SeriesReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kpipeline.streams.measure.Dimension;
-import io.kpipeline.streams.measure.Measure;
+import io.kpipeline.streams.aggregate.RollupSeriesReader;
+import io.kpipeline.streams.aggregate.SeriesReader;
+import io.kpipeline.streams.aggregate.StoreSeriesReader;
 import io.kpipeline.streams.kpi.KpiCatalogue;
 import io.kpipeline.streams.kpi.KpiDefinition;
 import io.kpipeline.streams.kpi.Levels;
 import io.kpipeline.streams.kpi.Slice;
+import io.kpipeline.streams.measure.Dimension;
+import io.kpipeline.streams.measure.Measure;
 import io.kpipeline.streams.time.BusinessCalendar;
 import io.kpipeline.streams.time.Grain;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -36,6 +39,11 @@ public final class KpiQuery {
         this.reader = reader;
         this.calendar = calendar;
         this.clock = clock;
+    }
+
+    /** The queries over an aggregates store as the engine writes it (day cells, rolled up to every grain), on the system clock. */
+    public static KpiQuery overStore(ReadOnlyKeyValueStore<String, byte[]> aggregates, BusinessCalendar calendar) {
+        return new KpiQuery(new RollupSeriesReader(new StoreSeriesReader(aggregates)), calendar, Clock.systemUTC());
     }
 
     /** {@code GET /api/kpis}. */
