@@ -180,11 +180,7 @@ public final class Pipeline implements AutoCloseable {
         routing = new StreamsRouting(streams, self, applicationId, eventPartitions, settings.calendar());
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
-                query = KpiQuery.overStore(localStore(Stores.AGGREGATES), settings.calendar());
-                alertStore = localStore(SlaAlertProcessor.ALERTS_STORE);
-                fxStore = streams.store(StoreQueryParameters.fromNameAndType(io.kpipeline.streams.topology.FxRateUpdater.STORE,
-                        QueryableStoreTypes.<String, String>keyValueStore()));
-                repAlertStore = localStore(io.kpipeline.streams.alerts.RepAlertProcessor.REP_ALERTS_STORE);
+                openStores();
             }
         });
         streams.start();
@@ -211,6 +207,23 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * The stores the API reads, opened once the streams run. A store that cannot be opened yet (the group moved
+     * again meanwhile) leaves the query unset, and the next health check tries again, so the instance never stays
+     * DOWN over one unlucky moment.
+     */
+    private synchronized void openStores() {
+        try {
+            alertStore = localStore(SlaAlertProcessor.ALERTS_STORE);
+            fxStore = streams.store(StoreQueryParameters.fromNameAndType(io.kpipeline.streams.topology.FxRateUpdater.STORE,
+                    QueryableStoreTypes.<String, String>keyValueStore()));
+            repAlertStore = localStore(io.kpipeline.streams.alerts.RepAlertProcessor.REP_ALERTS_STORE);
+            query = KpiQuery.overStore(localStore(Stores.AGGREGATES), settings.calendar());
+        } catch (org.apache.kafka.streams.errors.InvalidStateStoreException e) {
+            LOG.warn("the stores cannot be queried yet ({}); asking again at the next health check", e.getMessage());
+        }
+    }
+
     private ReadOnlyKeyValueStore<String, byte[]> localStore(String name) {
         return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, byte[]>keyValueStore()));
     }
@@ -230,6 +243,9 @@ public final class Pipeline implements AutoCloseable {
         up &= kafkaStatus.up() && registryStatus.up();
         ObjectNode s = components.putObject("streams");
         KafkaStreams.State state = streams.state();
+        if (state == KafkaStreams.State.RUNNING && query == null) {
+            openStores();
+        }
         String fatal = threadFailures.fatal();
         boolean running = state == KafkaStreams.State.RUNNING && query != null && fatal == null;
         s.put("status", running ? "UP" : "DOWN").put("state", state.name());

@@ -108,18 +108,29 @@ class CrashRecoveryIT {
         // after a kill -9 under exactly-once there is no checkpoint: every store of every partition is restored from
         // its changelog (26 s alone on this machine, longer while other tests load it)
         long deadline = System.currentTimeMillis() + 240_000;
+        String lastHealth = "no answer yet";
         while (true) {
             try {
-                if (health(http).path("status").asText().equals("UP")) {
+                JsonNode h = health(http);
+                if (h.path("status").asText().equals("UP")) {
                     return p;
                 }
+                lastHealth = h.toString();
             } catch (Exception notYet) {
                 // starting
             }
-            assertThat(p.isAlive()).as("pipeline process alive").isTrue();
-            assertThat(System.currentTimeMillis()).as("pipeline up in time").isLessThan(deadline);
+            if (!p.isAlive() || System.currentTimeMillis() > deadline) {
+                // a start that fails says why: the last /health answer and the end of the process's own log
+                throw new AssertionError((p.isAlive() ? "pipeline not up within 240 s" : "pipeline process exited") + "\nlast /health: "
+                        + lastHealth + "\nend of " + log + ":\n" + tail(log.toPath(), 60));
+            }
             Thread.sleep(200);
         }
+    }
+
+    private static String tail(Path log, int lines) throws java.io.IOException {
+        List<String> all = java.nio.file.Files.readAllLines(log, java.nio.charset.StandardCharsets.UTF_8);
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 
     private static long applied(int http) throws Exception {
