@@ -167,6 +167,7 @@ public final class Pipeline implements AutoCloseable {
         p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self);
         Path stateDir = config.dataDir().resolve("streams");
         StateFormat.retireEarlier(stateDir, config.get("application-id"));
+        UncleanStop.check(stateDir);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
         StreamsTuning.apply(p);
         AlertSettings alerting = new AlertSettings(config.duration("lead-response-escalation"), config.duration("alerting-horizon"),
@@ -184,6 +185,8 @@ public final class Pipeline implements AutoCloseable {
             }
         });
         streams.start();
+        // closed after the streams (resources close in reverse): a stop that gets that far was clean
+        resources.add(() -> UncleanStop.stopped(stateDir));
         // Leaving the group lets the next start take over at once instead of waiting out the session timeout.
         resources.add(() -> streams.close(org.apache.kafka.streams.CloseOptions.groupMembershipOperation(
                 org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30))));

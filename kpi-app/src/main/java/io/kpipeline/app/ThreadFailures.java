@@ -9,9 +9,10 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 
 /**
- * What a dead stream thread is met with: a passing failure (a broker restart, a timeout) by a new thread; the same
- * failure again and again is not retried forever: after {@link #MAX_FAILURES} within {@link #WINDOW} this instance
- * stops processing and /health says DOWN with the cause (its partitions go to the other instances).
+ * What a dead stream thread is met with: a new thread. A failure Kafka calls retriable (a timeout, a coordinator still
+ * loading after a restart) is the broker's state, which /health reports on its own, so it is replaced without
+ * counting; any other failure is not retried forever: after {@link #MAX_FAILURES} within {@link #WINDOW} this
+ * instance stops processing and /health says DOWN with the cause (its partitions go to the other instances).
  */
 final class ThreadFailures implements StreamsUncaughtExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ThreadFailures.class);
@@ -23,6 +24,10 @@ final class ThreadFailures implements StreamsUncaughtExceptionHandler {
 
     @Override
     public StreamThreadExceptionResponse handle(Throwable e) {
+        if (retriable(e)) {
+            LOG.warn("stream thread failed on a retriable error, replacing it: {}", e.toString());
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        }
         long now = System.currentTimeMillis();
         synchronized (failures) {
             failures.addLast(now);
@@ -39,6 +44,15 @@ final class ThreadFailures implements StreamsUncaughtExceptionHandler {
                     WINDOW.toMinutes(), e);
         }
         return StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+
+    static boolean retriable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.apache.kafka.common.errors.RetriableException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Why processing stopped for good, or null while it runs. */

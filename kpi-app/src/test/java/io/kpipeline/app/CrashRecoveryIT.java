@@ -48,7 +48,7 @@ class CrashRecoveryIT {
                 "-cp", System.getProperty("java.class.path"), "io.kpipeline.app.cli.Main", "run", "--data-dir", dir.resolve("data").toString(),
                 "--port", String.valueOf(http), "--set", "kafka-port=" + kafka, "--set", "kafka-controller-port=" + controller,
                 "--set", "schema-registry-port=" + registry, "--set", "application-id=kpi-crash-it");
-        Process first = start(command, http);
+        Process first = start(command, http, log("first"));
         String bootstrap = "localhost:" + kafka;
         try (EventSink sink = new EventSink(Map.of("bootstrap.servers", bootstrap),
                 new RestSchemaRegistryClient("http://localhost:" + registry, null), "crm-events", "crm-events-dlq")) {
@@ -65,8 +65,12 @@ class CrashRecoveryIT {
         }
         first.destroyForcibly().waitFor();
 
-        Process second = start(command, http);
+        Path secondLog = log("second");
+        Process second = start(command, http, secondLog);
         try {
+            // the recovery is said in one line, not as Kafka Streams' list of every corrupted task at ERROR
+            String said = java.nio.file.Files.readString(secondLog);
+            assertThat(said).contains("did not stop cleanly").doesNotContain("Get exceptions for the following tasks");
             // the importer, not knowing what got through, sends everything again
             try (EventSink sink = new EventSink(Map.of("bootstrap.servers", bootstrap),
                     new RestSchemaRegistryClient("http://localhost:" + registry, null), "crm-events", "crm-events-dlq")) {
@@ -101,10 +105,13 @@ class CrashRecoveryIT {
         }
     }
 
-    private static Process start(List<String> command, int http) throws Exception {
-        // each start's output is kept for a failure's diagnosis
-        java.io.File log = Path.of("target", "crash-recovery-" + System.nanoTime() + ".log").toFile();
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+    /** Each start's output is kept for a failure's diagnosis. */
+    private static Path log(String start) {
+        return Path.of("target", "crash-recovery-" + System.nanoTime() + "-" + start + ".log");
+    }
+
+    private static Process start(List<String> command, int http, Path log) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         // after a kill -9 under exactly-once there is no checkpoint: every store of every partition is restored from
         // its changelog (26 s alone on this machine, longer while other tests load it)
         long deadline = System.currentTimeMillis() + 240_000;
@@ -122,7 +129,7 @@ class CrashRecoveryIT {
             if (!p.isAlive() || System.currentTimeMillis() > deadline) {
                 // a start that fails says why: the last /health answer and the end of the process's own log
                 throw new AssertionError((p.isAlive() ? "pipeline not up within 240 s" : "pipeline process exited") + "\nlast /health: "
-                        + lastHealth + "\nend of " + log + ":\n" + tail(log.toPath(), 60));
+                        + lastHealth + "\nend of " + log + ":\n" + tail(log, 60));
             }
             Thread.sleep(200);
         }
