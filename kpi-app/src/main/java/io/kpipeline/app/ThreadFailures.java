@@ -47,7 +47,7 @@ final class ThreadFailures implements StreamsUncaughtExceptionHandler {
     }
 
     static boolean retriable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof org.apache.kafka.common.errors.RetriableException) {
                 return true;
             }

@@ -1,7 +1,9 @@
 package io.kpipeline.app;
 
 import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.spi.FilterReply;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.streams.errors.TaskCorruptedException;
@@ -30,19 +32,21 @@ class UncleanStopTest {
     void onlyTheListOfCorruptedTasksIsKeptOutOfTheLog() {
         RecoveryLogFilter filter = new RecoveryLogFilter();
         LoggerContext context = new LoggerContext();
-        var taskManager = context.getLogger(RecoveryLogFilter.TASK_MANAGER);
+        Logger taskManager = context.getLogger(RecoveryLogFilter.TASK_MANAGER);
         // as Kafka's LogContext hands it over: formatted, with the thread's prefix, no parameters
         String corrupted = "stream-thread [app-StreamThread-1] Get exceptions for the following tasks: {2_1=" + TaskCorruptedException.class.getName()
                 + ": Tasks [2_1] are corrupted and hence need to be re-initialized, 3_5=" + TaskCorruptedException.class.getName()
                 + ": Tasks [3_5] are corrupted and hence need to be re-initialized}";
-        assertThat(filter.decide(null, taskManager, Level.ERROR, corrupted, null, null)).isEqualTo(FilterReply.DENY);
+        assertThat(filter.decide(event(taskManager, Level.ERROR, corrupted))).isEqualTo(FilterReply.DENY);
         // any other failure among them is logged as Kafka Streams logs it
         String mixed = corrupted.replace("}", ", 0_1=" + TimeoutException.class.getName() + ": Timeout expired while awaiting InitProducerId}");
-        assertThat(filter.decide(null, taskManager, Level.ERROR, mixed, null, null)).isEqualTo(FilterReply.NEUTRAL);
-        assertThat(filter.decide(null, taskManager, Level.ERROR, "stream-thread [x] Failed to process", null, null))
-                .isEqualTo(FilterReply.NEUTRAL);
-        assertThat(filter.decide(null, context.getLogger("io.kpipeline.app.Pipeline"), Level.ERROR, corrupted, null, null))
-                .isEqualTo(FilterReply.NEUTRAL);
-        assertThat(filter.decide(null, taskManager, Level.ERROR, null, null, null)).as("isErrorEnabled()").isEqualTo(FilterReply.NEUTRAL);
+        assertThat(filter.decide(event(taskManager, Level.ERROR, mixed))).isEqualTo(FilterReply.NEUTRAL);
+        assertThat(filter.decide(event(taskManager, Level.ERROR, "stream-thread [x] Failed to process"))).isEqualTo(FilterReply.NEUTRAL);
+        assertThat(filter.decide(event(context.getLogger("io.kpipeline.app.Pipeline"), Level.ERROR, corrupted))).isEqualTo(FilterReply.NEUTRAL);
+        assertThat(filter.decide(event(taskManager, Level.ERROR, null))).as("an event without a message").isEqualTo(FilterReply.NEUTRAL);
+    }
+
+    private static LoggingEvent event(Logger logger, Level level, String message) {
+        return new LoggingEvent(Logger.class.getName(), logger, level, message, null, null);
     }
 }
