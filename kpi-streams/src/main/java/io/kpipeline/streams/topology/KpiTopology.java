@@ -83,7 +83,7 @@ public final class KpiTopology {
         StreamsBuilder builder = new StreamsBuilder();
         StreamClock clock = new StreamClock();
         counters.streamClock(clock);
-        for (StoreBuilder<?> store : storeBuilders()) {
+        for (StoreBuilder<?> store : storeBuilders(eventPartitions)) {
             builder.addStateStore(store);
         }
         builder.addGlobalStore(org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
@@ -197,21 +197,36 @@ public final class KpiTopology {
         return TopicNames.DEFAULT.events();
     }
 
+    /** The stores of one task of a single-partition engine. */
     static java.util.List<StoreBuilder<?>> storeBuilders() {
+        return storeBuilders(1);
+    }
+
+    /**
+     * The stores, their write-behind caches bounded per task so that the {@code partitions} tasks of each stage
+     * together hold what one task of a single-partition engine would: entries held decoded on the heap are what the
+     * garbage collector traces and copies, and bounds per task that ignored the partitions let eight tasks hold
+     * eight times as much.
+     */
+    static java.util.List<StoreBuilder<?>> storeBuilders(int partitions) {
         var s = Serdes.String();
         var b = Serdes.ByteArray();
         var l = Serdes.Long();
         return java.util.List.of(
                 kv(Stores.META, s, l),
-                new WriteBehindStoreBuilder<>(SlaAlertProcessor.LEADS_STORE, StoreCodec.BYTES, 500_000),
+                new WriteBehindStoreBuilder<>(SlaAlertProcessor.LEADS_STORE, StoreCodec.BYTES, perTask(500_000, partitions)),
                 kv(SlaAlertProcessor.DEADLINES_STORE, s, b),
                 kv(SlaAlertProcessor.ALERTS_STORE, s, b), kv(SlaAlertProcessor.REPS_STORE, s, b), kv(RepAlertProcessor.REP_ALERTS_STORE, s, b),
-                new WriteBehindStoreBuilder<>(Stores.ENTITIES, EntityRecord.CODEC, 500_000),
-                new WriteBehindStoreBuilder<>(Stores.ENTITY_FACTS, EntityFacts.CODEC, 500_000),
-                new WriteBehindStoreBuilder<>(Stores.TOUCHES, StoreCodec.BYTES, 200_000),
-                new WriteBehindStoreBuilder<>(Stores.AGGREGATES, AggregateWriter.PARTS, 1_200_000),
+                new WriteBehindStoreBuilder<>(Stores.ENTITIES, EntityRecord.CODEC, perTask(500_000, partitions)),
+                new WriteBehindStoreBuilder<>(Stores.ENTITY_FACTS, EntityFacts.CODEC, perTask(500_000, partitions)),
+                new WriteBehindStoreBuilder<>(Stores.TOUCHES, StoreCodec.BYTES, perTask(200_000, partitions)),
+                new WriteBehindStoreBuilder<>(Stores.AGGREGATES, AggregateWriter.PARTS, perTask(1_200_000, partitions)),
                 org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
                         org.apache.kafka.streams.state.Stores.persistentKeyValueStore(Stores.MARKS), s, b).withCachingDisabled());
+    }
+
+    private static int perTask(int entries, int partitions) {
+        return Math.max(10_000, entries / Math.max(1, partitions));
     }
 
     private static <V> StoreBuilder<?> kv(String name, org.apache.kafka.common.serialization.Serde<String> k,
