@@ -56,6 +56,8 @@ public final class Benchmark {
     private static final int EVENT_PARTITIONS = 8;
     /** how long no series may wait for publication before kpi-updates counts as caught up */
     private static final Duration SETTLED = Duration.ofSeconds(3);
+    /** events of the unmeasured run before the measured ones (fewer if the history is smaller) */
+    private static final long WARM_UP_EVENTS = 400_000;
     private final long targetEvents;
     private final Path resultsDir;
     private final BenchReport report = new BenchReport();
@@ -102,10 +104,13 @@ public final class Benchmark {
             Files.delete(records);
             RawClients.produceLines(bootstrap, lines, "bench-json");
 
+            long warmUp = Math.min(WARM_UP_EVENTS, n);
+            warmUpBaseline(bootstrap, dir, registry, warmUp);
             double json = windowedCountBaseline(bootstrap, dir.resolve("baseline-json"), "bench-json", WindowedCountBaseline.json(), n);
             report.put("baseline: one-stage windowed count, EOS", json, "events/s");
             double avro = windowedCountBaseline(bootstrap, dir.resolve("baseline-avro"), "bench-avro", WindowedCountBaseline.avro(registry), n);
             report.put("baseline on Avro records (run second), one-stage windowed count, EOS", avro, "events/s");
+            warmUpEngine(bootstrap, dir, registry, warmUp);
             double one = backlogBackfill(bootstrap, dir, registry, n, 1);
             double two = backlogBackfill(bootstrap, dir, registry, n, 2);
             report.put("backfill from a backlog, 1 stream thread / baseline on Avro records", 100 * one / avro, "%");
@@ -121,9 +126,50 @@ public final class Benchmark {
 
     private double windowedCountBaseline(String bootstrap, Path state, String topic, WindowedCountBaseline.EventReader reader,
                                          long n) throws InterruptedException {
+        return windowedCountBaseline(bootstrap, state, topic, "bench-baseline-" + topic, reader, n);
+    }
+
+    private double windowedCountBaseline(String bootstrap, Path state, String topic, String appId,
+                                         WindowedCountBaseline.EventReader reader, long n) throws InterruptedException {
         AtomicLong seen = new AtomicLong();
-        return runUntil(WindowedCountBaseline.topology(topic, reader, seen), props(bootstrap, state, "bench-baseline-" + topic),
-                seen::get, n, null, null);
+        return runUntil(WindowedCountBaseline.topology(topic, reader, seen), props(bootstrap, state, appId), seen::get, n, null, null,
+                appId.contains("warm-up") ? null : "baseline on " + topic);
+    }
+
+    /**
+     * Runs the baseline over the first {@code events} of its topic under an application id of its own, unmeasured,
+     * so that the measured runs compare compiled code with compiled code, as in a pipeline that has run for a while
+     * (see {@link #warmUpEngine}).
+     */
+    private void warmUpBaseline(String bootstrap, Path dir, SchemaRegistryCore registry, long events) throws Exception {
+        System.out.printf("warming up the baseline on the first %,d events (not measured)...%n", events);
+        long start = System.nanoTime();
+        windowedCountBaseline(bootstrap, dir.resolve("warm-up-avro"), "bench-avro", "bench-warm-up-avro",
+                WindowedCountBaseline.avro(registry), events);
+        report.put("warm-up of the baseline (not measured)", Gauges.seconds(start), "s");
+    }
+
+    /**
+     * Runs the engine (two stream threads, so that the code of every share of the topology is hot) over the first
+     * {@code events} of the backlog under an application id of its own, unmeasured, just before the measured runs.
+     * In a cold JVM the JIT compilers take half a core and more through the engine's first minute while its code
+     * runs interpreted or half-compiled, a cost the one-stage baseline, a fraction of the code, hardly pays; run
+     * right before the engine's measured runs so that no other workload's type profiles undo its compiled code.
+     */
+    private void warmUpEngine(String bootstrap, Path dir, SchemaRegistryCore registry, long events) throws Exception {
+        System.out.printf("warming up the engine on the first %,d events (not measured)...%n", events);
+        long start = System.nanoTime();
+        String appId = "bench-warm-up";
+        TopicNames topics = new TopicNames("bench-backlog", "bench-dlq-warm-up", "bench-updates-warm-up", "bench-alerts-warm-up",
+                TopicNames.DEFAULT.fxRates(), TopicNames.forApplication(appId).entityFacts(), null);
+        createTopics(bootstrap, PARTITIONS, topics.deadLetters(), topics.kpiUpdates(), topics.alerts());
+        createTopics(bootstrap, EVENT_PARTITIONS, topics.entityFacts());
+        EngineCounters counters = new EngineCounters();
+        Properties props = props(bootstrap, dir.resolve(appId), appId);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
+        runUntil(KpiTopology.build(topics, registry, EngineSettings.defaults(), counters, Duration.ofSeconds(1), EVENT_PARTITIONS),
+                props, counters::eventsFlushed, events, null, null);
+        report.put("warm-up of the engine (not measured)", Gauges.seconds(start), "s");
     }
 
     /**
@@ -215,8 +261,8 @@ public final class Benchmark {
         Properties props = props(bootstrap, dir.resolve(appId), appId);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
         System.out.printf("backfill from a backlog of %,d events on %d partitions, %d stream thread(s)...%n", n, EVENT_PARTITIONS, threads);
-        double rate = runUntil(topology, props, () -> visible(counters, n), n, null, null);
         String label = "backfill from a backlog, " + threads + " stream thread" + (threads == 1 ? "" : "s");
+        double rate = runUntil(topology, props, () -> visible(counters, n), n, null, null, label);
         report.put(label, rate, "events/s");
         report.put(label + ": events/s per partition", rate / EVENT_PARTITIONS, "events/s");
         report.put(label + ": kpi-deltas records per entity-task commit", (double) counters.deltasSent() / Math.max(1, counters.deltaFlushes()), "");
@@ -254,7 +300,15 @@ public final class Benchmark {
      */
     private double runUntil(Topology topology, Properties props, LongSupplier progress, long n, KafkaStreams[] keep,
                             Runnable alongside) throws InterruptedException {
+        return runUntil(topology, props, progress, n, keep, alongside, null);
+    }
+
+    /** As above; with a {@code label}, also reports where the run's CPU went under it ({@link CpuShares}). */
+    private double runUntil(Topology topology, Properties props, LongSupplier progress, long n, KafkaStreams[] keep,
+                            Runnable alongside, String label) throws InterruptedException {
         KafkaStreams streams = new KafkaStreams(topology, props);
+        CpuShares cpu = label == null ? null : new CpuShares(props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG));
+        long lastSample = System.nanoTime();
         java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
         Thread other = alongside == null ? null : new Thread(() -> {
             try {
@@ -271,6 +325,10 @@ public final class Benchmark {
         long lastReport = System.nanoTime();
         while (progress.getAsLong() < n) {
             Thread.sleep(50);
+            if (cpu != null && System.nanoTime() - lastSample > 1e9) {
+                cpu.sample(streams);
+                lastSample = System.nanoTime();
+            }
             if (System.nanoTime() - lastReport > 10e9) {
                 System.out.printf("    %,d / %,d%n", progress.getAsLong(), n);
                 lastReport = System.nanoTime();
@@ -287,6 +345,9 @@ public final class Benchmark {
             other.join();
         }
         double rate = n / Gauges.seconds(start);
+        if (cpu != null) {
+            cpu.report(report, label, streams, Integer.parseInt(props.getOrDefault(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1).toString()));
+        }
         if (keep != null) {
             keep[0] = streams;
         } else {
@@ -306,7 +367,13 @@ public final class Benchmark {
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        return StreamsTuning.apply(p);
+        StreamsTuning.apply(p);
+        System.getProperties().forEach((k, v) -> {
+            if (k.toString().startsWith("bench.streams.")) {
+                p.put(k.toString().substring("bench.streams.".length()), v.toString());
+            }
+        });
+        return p;
     }
 
     private static void createTopics(String bootstrap, int partitions, String... names) throws Exception {

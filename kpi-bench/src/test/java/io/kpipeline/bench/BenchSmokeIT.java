@@ -16,7 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** {@code kpi bench --quick} as CI's smoke test: it finishes and reports every figure (not their values). */
 class BenchSmokeIT {
     static final List<String> FIGURES = List.of("leads created a day", "touchpoints per contacted lead (mean)", "events", "mean event size", "mean event size as JSON", "raw producer (acks=all, lz4)", "raw consumer",
+            "warm-up of the baseline (not measured)", "warm-up of the engine (not measured)",
             "baseline: one-stage windowed count, EOS", "baseline on Avro records (run second), one-stage windowed count, EOS",
+            "backfill from a backlog, 1 stream thread: cores used by stream threads", "backfill from a backlog, 1 stream thread: cores used by the process",
+            "backfill from a backlog, 2 stream threads: cores used by stream threads", "backfill from a backlog, 2 stream threads: cores used by broker",
             "backfill from a backlog, 1 stream thread", "backfill from a backlog, 2 stream threads",
             "backfill from a backlog, 1 stream thread: kpi-deltas records per entity-task commit",
             "backfill from a backlog, 1 stream thread: kpi-deltas bytes per event", "backfill from a backlog, 1 stream thread: facts bytes per event",
