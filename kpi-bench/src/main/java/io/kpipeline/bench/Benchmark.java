@@ -126,14 +126,14 @@ public final class Benchmark {
 
     private double windowedCountBaseline(String bootstrap, Path state, String topic, WindowedCountBaseline.EventReader reader,
                                          long n) throws InterruptedException {
-        return windowedCountBaseline(bootstrap, state, topic, "bench-baseline-" + topic, reader, n);
+        return windowedCountBaseline(bootstrap, state, topic, "bench-baseline-" + topic, reader, n, "baseline on " + topic);
     }
 
+    /** With a {@code label}, the run's CPU is reported under it (see {@link #runUntil}); null for an unmeasured run. */
     private double windowedCountBaseline(String bootstrap, Path state, String topic, String appId,
-                                         WindowedCountBaseline.EventReader reader, long n) throws InterruptedException {
+                                         WindowedCountBaseline.EventReader reader, long n, String label) throws InterruptedException {
         AtomicLong seen = new AtomicLong();
-        return runUntil(WindowedCountBaseline.topology(topic, reader, seen), props(bootstrap, state, appId), seen::get, n, null, null,
-                appId.contains("warm-up") ? null : "baseline on " + topic);
+        return runUntil(WindowedCountBaseline.topology(topic, reader, seen), props(bootstrap, state, appId), seen::get, n, null, null, label);
     }
 
     /**
@@ -145,7 +145,7 @@ public final class Benchmark {
         System.out.printf("warming up the baseline on the first %,d events (not measured)...%n", events);
         long start = System.nanoTime();
         windowedCountBaseline(bootstrap, dir.resolve("warm-up-avro"), "bench-avro", "bench-warm-up-avro",
-                WindowedCountBaseline.avro(registry), events);
+                WindowedCountBaseline.avro(registry), events, null);
         report.put("warm-up of the baseline (not measured)", Gauges.seconds(start), "s");
     }
 
@@ -160,16 +160,25 @@ public final class Benchmark {
         System.out.printf("warming up the engine on the first %,d events (not measured)...%n", events);
         long start = System.nanoTime();
         String appId = "bench-warm-up";
-        TopicNames topics = new TopicNames("bench-backlog", "bench-dlq-warm-up", "bench-updates-warm-up", "bench-alerts-warm-up",
+        EngineCounters counters = new EngineCounters();
+        Topology topology = engineOnBacklog(bootstrap, registry, appId, "warm-up", counters);
+        Properties props = props(bootstrap, dir.resolve(appId), appId);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
+        runUntil(topology, props, counters::eventsFlushed, events, null, null);
+        report.put("warm-up of the engine (not measured)", Gauges.seconds(start), "s");
+    }
+
+    /**
+     * The full topology reading {@code bench-backlog}, with output topics of its own (named with {@code suffix})
+     * created on the broker, so that runs over the same backlog do not read or write each other's.
+     */
+    private static Topology engineOnBacklog(String bootstrap, SchemaRegistryCore registry, String appId, String suffix,
+                                            EngineCounters counters) throws Exception {
+        TopicNames topics = new TopicNames("bench-backlog", "bench-dlq-" + suffix, "bench-updates-" + suffix, "bench-alerts-" + suffix,
                 TopicNames.DEFAULT.fxRates(), TopicNames.forApplication(appId).entityFacts(), null);
         createTopics(bootstrap, PARTITIONS, topics.deadLetters(), topics.kpiUpdates(), topics.alerts());
         createTopics(bootstrap, EVENT_PARTITIONS, topics.entityFacts());
-        EngineCounters counters = new EngineCounters();
-        Properties props = props(bootstrap, dir.resolve(appId), appId);
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
-        runUntil(KpiTopology.build(topics, registry, EngineSettings.defaults(), counters, Duration.ofSeconds(1), EVENT_PARTITIONS),
-                props, counters::eventsFlushed, events, null, null);
-        report.put("warm-up of the engine (not measured)", Gauges.seconds(start), "s");
+        return KpiTopology.build(topics, registry, EngineSettings.defaults(), counters, Duration.ofSeconds(1), EVENT_PARTITIONS);
     }
 
     /**
@@ -252,12 +261,8 @@ public final class Benchmark {
      */
     private double backlogBackfill(String bootstrap, Path dir, SchemaRegistryCore registry, long n, int threads) throws Exception {
         String appId = "bench-backlog-" + threads;
-        TopicNames topics = new TopicNames("bench-backlog", "bench-dlq-" + threads, "bench-updates-" + threads, "bench-alerts-" + threads,
-                TopicNames.DEFAULT.fxRates(), TopicNames.forApplication(appId).entityFacts(), null);
-        createTopics(bootstrap, PARTITIONS, topics.deadLetters(), topics.kpiUpdates(), topics.alerts());
-        createTopics(bootstrap, EVENT_PARTITIONS, topics.entityFacts());
         EngineCounters counters = new EngineCounters();
-        Topology topology = KpiTopology.build(topics, registry, EngineSettings.defaults(), counters, Duration.ofSeconds(1), EVENT_PARTITIONS);
+        Topology topology = engineOnBacklog(bootstrap, registry, appId, String.valueOf(threads), counters);
         Properties props = props(bootstrap, dir.resolve(appId), appId);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
         System.out.printf("backfill from a backlog of %,d events on %d partitions, %d stream thread(s)...%n", n, EVENT_PARTITIONS, threads);
