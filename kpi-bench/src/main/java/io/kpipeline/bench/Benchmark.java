@@ -82,7 +82,8 @@ public final class Benchmark {
 
     public Path run() throws Exception {
         Path dir = Files.createTempDirectory("kpi-bench");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), "localhost", FreePorts.next(), FreePorts.next(), PARTITIONS)) {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), "localhost", FreePorts.next(), FreePorts.next(), PARTITIONS,
+                prefixed("bench.broker."))) {
             String bootstrap = kafka.bootstrapServers();
             SchemaRegistryCore registry = SchemaRegistryCore.inMemory();
             System.out.printf("generating a simulated history of about %,d events...%n", targetEvents);
@@ -351,7 +352,7 @@ public final class Benchmark {
         }
         double rate = n / Gauges.seconds(start);
         if (cpu != null) {
-            cpu.report(report, label, streams, Integer.parseInt(props.getOrDefault(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1).toString()));
+            cpu.report(report, label, streams, Integer.parseInt(props.getOrDefault(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1).toString()), n);
         }
         if (keep != null) {
             keep[0] = streams;
@@ -373,12 +374,19 @@ public final class Benchmark {
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         StreamsTuning.apply(p);
+        p.putAll(prefixed("bench.streams."));
+        return p;
+    }
+
+    /** The system properties named {@code prefix + setting}, by setting: settings laid over the bench's for an A/B run. */
+    private static Map<String, String> prefixed(String prefix) {
+        Map<String, String> settings = new java.util.TreeMap<>();
         System.getProperties().forEach((k, v) -> {
-            if (k.toString().startsWith("bench.streams.")) {
-                p.put(k.toString().substring("bench.streams.".length()), v.toString());
+            if (k.toString().startsWith(prefix)) {
+                settings.put(k.toString().substring(prefix.length()), v.toString());
             }
         });
-        return p;
+        return settings;
     }
 
     private static void createTopics(String bootstrap, int partitions, String... names) throws Exception {

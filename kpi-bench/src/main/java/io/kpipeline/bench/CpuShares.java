@@ -4,6 +4,8 @@ import org.apache.kafka.common.Metric;
 import org.apache.kafka.streams.KafkaStreams;
 
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -23,11 +25,15 @@ final class CpuShares {
     private final String streamThreads;
     private final Map<String, Long> startTicks;
     private final long startNanos = System.nanoTime();
+    private final String applicationId;
+    private final long startGcCount = gcTotals()[0];
+    private final long startGcMillis = gcTotals()[1];
     private final Map<String, Double> ratioSums = new LinkedHashMap<>();
     private int ratioSamples;
 
     /** {@code applicationId}: the stream threads' names start with it (as far as Linux keeps a thread's name). */
     CpuShares(String applicationId) {
+        this.applicationId = applicationId;
         this.streamThreads = applicationId.substring(0, Math.min(15, applicationId.length()));
         this.startTicks = ticksByKind();
     }
@@ -54,8 +60,15 @@ final class CpuShares {
      * Puts the run's figures under {@code label}: cores used by each kind of thread, the stream threads' ratios, and
      * the share of the stream threads' time they were blocked on Kafka (read off {@code streams}, still running).
      */
-    void report(BenchReport report, String label, KafkaStreams streams, int threads) {
+    void report(BenchReport report, String label, KafkaStreams streams, int threads, long events) {
         double seconds = Gauges.seconds(startNanos);
+        long[] gc = gcTotals();
+        report.put(label + ": garbage collections", gc[0] - startGcCount, "");
+        report.put(label + ": time in garbage-collection pauses", 100.0 * (gc[1] - startGcMillis) / 1000 / seconds, "%");
+        long allocated = streamThreadsAllocated();
+        if (allocated >= 0 && events > 0) {
+            report.put(label + ": heap allocated by the stream threads per event", (double) allocated / events, "bytes");
+        }
         Map<String, Long> end = ticksByKind();
         if (!end.isEmpty()) {
             double total = 0;
@@ -107,6 +120,36 @@ final class CpuShares {
             }
         }
         return blocked;
+    }
+
+    /** Collections and milliseconds collecting (for G1's young and mixed collections, their pauses) since the JVM started. */
+    private static long[] gcTotals() {
+        long count = 0;
+        long millis = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, gc.getCollectionCount());
+            millis += Math.max(0, gc.getCollectionTime());
+        }
+        return new long[] {count, millis};
+    }
+
+    /**
+     * Bytes the stream threads allocated since they started (they start with the run, so this is the run's); -1 where
+     * the JVM does not count allocation per thread. Allocation per event is what the collector's work grows with, and
+     * unlike a rate it hardly varies from run to run, so it compares two builds on a short run.
+     */
+    private long streamThreadsAllocated() {
+        if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads)
+                || !threads.isThreadAllocatedMemorySupported()) {
+            return -1;
+        }
+        long total = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith(applicationId) && t.getName().contains("-StreamThread-")) {
+                total += Math.max(0, threads.getThreadAllocatedBytes(t.getId()));
+            }
+        }
+        return total;
     }
 
     /** CPU ticks (user and system, 1/100 s) of this process's threads by kind; empty where /proc is missing. */

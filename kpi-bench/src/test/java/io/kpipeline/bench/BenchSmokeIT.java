@@ -20,6 +20,8 @@ class BenchSmokeIT {
             "baseline: one-stage windowed count, EOS", "baseline on Avro records (run second), one-stage windowed count, EOS",
             "backfill from a backlog, 1 stream thread: cores used by stream threads", "backfill from a backlog, 1 stream thread: cores used by the process",
             "backfill from a backlog, 2 stream threads: cores used by stream threads", "backfill from a backlog, 2 stream threads: cores used by broker",
+            "backfill from a backlog, 1 stream thread: heap allocated by the stream threads per event",
+            "backfill from a backlog, 2 stream threads: time in garbage-collection pauses",
             "backfill from a backlog, 1 stream thread", "backfill from a backlog, 2 stream threads",
             "backfill from a backlog, 1 stream thread: kpi-deltas records per entity-task commit",
             "backfill from a backlog, 1 stream thread: kpi-deltas bytes per event", "backfill from a backlog, 1 stream thread: facts bytes per event",

@@ -15,6 +15,7 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.coordinator.group.GroupCoordinatorConfig;
 import org.apache.kafka.coordinator.share.ShareCoordinatorConfig;
+import org.apache.kafka.coordinator.transaction.AddPartitionsToTxnConfig;
 import org.apache.kafka.coordinator.transaction.TransactionLogConfig;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.network.SocketServerConfigs;
@@ -89,6 +90,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put(ShareCoordinatorConfig.STATE_TOPIC_MIN_ISR_CONFIG, "1");
         props.put(GroupCoordinatorConfig.GROUP_INITIAL_REBALANCE_DELAY_MS_CONFIG, "0");
         props.put(ServerLogConfigs.MIN_IN_SYNC_REPLICAS_CONFIG, "1");
+        // With transactions v2 a producer's first write to a partition in its next transaction waits for the
+        // previous one's markers. The broker waits up to 100 ms by default, then answers CONCURRENT_TRANSACTIONS;
+        // the producer backs off 100 ms and more, and its pipelined batches behind fail out of order and retry too.
+        // Markers for the engine's many partitions take longer than that on a loaded machine, so the wait is the
+        // broker's, where it ends as soon as the markers are written.
+        props.put(AddPartitionsToTxnConfig.ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MAX_MS_CONFIG, "5000");
         props.putAll(overrides);
         KafkaConfig config = KafkaConfig.fromProps(props, false);
 
