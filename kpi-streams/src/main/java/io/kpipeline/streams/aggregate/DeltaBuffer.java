@@ -6,6 +6,7 @@ import io.kpipeline.streams.time.BusinessCalendar;
 import io.kpipeline.streams.time.Grain;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +39,7 @@ public final class DeltaBuffer {
         Grain grain = c.at() == null ? Grain.CURRENT : Grain.DAY;
         int period = c.at() == null ? 0 : calendar.epochDay(c.at());
         String sub = c.sub().isEmpty() ? "" : SeriesKey.clean(c.sub());
-        for (Dimension dim : Dimension.values()) {
+        for (Dimension dim : Dimension.ALL) {
             String key = c.keys().get(dim);
             if (key == null || (c.only() != null && c.only() != dim)) {
                 continue;
@@ -55,10 +56,21 @@ public final class DeltaBuffer {
     /** The non-zero changes summed since the last drain, grouped by {@code dimension|key}; the buffer is emptied. */
     public Map<String, List<Map.Entry<Cell, Parts>>> drain() {
         Map<String, List<Map.Entry<Cell, Parts>>> out = new LinkedHashMap<>();
+        // grouped by dimension, then key, so the owner's name is built once per group rather than once per cell
+        Map<Dimension, Map<String, List<Map.Entry<Cell, Parts>>>> groups = new EnumMap<>(Dimension.class);
         for (Map.Entry<Cell, Parts> e : pending.entrySet()) {
-            if (!e.getValue().isZero()) {
-                out.computeIfAbsent(e.getKey().owner(), k -> new ArrayList<>()).add(e);
+            if (e.getValue().isZero()) {
+                continue;
             }
+            Cell cell = e.getKey();
+            Map<String, List<Map.Entry<Cell, Parts>>> byKey = groups.computeIfAbsent(cell.dimension(), d -> new HashMap<>());
+            List<Map.Entry<Cell, Parts>> group = byKey.get(cell.key());
+            if (group == null) {
+                group = new ArrayList<>();
+                byKey.put(cell.key(), group);
+                out.put(cell.owner(), group);
+            }
+            group.add(e);
         }
         pending.clear();
         return out;

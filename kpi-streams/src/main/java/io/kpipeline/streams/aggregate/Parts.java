@@ -105,36 +105,72 @@ public final class Parts {
 
     /**
      * Both bucket arrays are in value order, so they merge in one pass: a rollup (a year of months with hundreds of
-     * buckets each) took a binary search and an array shift for each bucket before.
+     * buckets each) took a binary search and an array shift for each bucket before. The merge runs from the end
+     * into this series' own arrays, grown only when the union does not fit: a commit's deltas land on stored series
+     * that mostly have those buckets already, and three new arrays per merge were a large share of what the
+     * aggregate stage allocated.
      */
     private void mergeBuckets(Parts other) {
-        int capacity = size + other.size;
-        long[] b = new long[capacity], c = new long[capacity], s = new long[capacity];
-        int i = 0, j = 0, k = 0;
-        while (i < size || j < other.size) {
-            if (j == other.size || i < size && buckets[i] < other.buckets[j]) {
-                b[k] = buckets[i];
-                c[k] = bucketCounts[i];
-                s[k++] = bucketSums[i++];
-            } else if (i == size || other.buckets[j] < buckets[i]) {
-                b[k] = other.buckets[j];
-                c[k] = other.bucketCounts[j];
-                s[k++] = other.bucketSums[j++];
+        int union = size + other.size - common(other);
+        if (union > buckets.length) {
+            int capacity = Math.max(union, size + size / 2);
+            buckets = Arrays.copyOf(buckets, capacity);
+            bucketCounts = Arrays.copyOf(bucketCounts, capacity);
+            bucketSums = Arrays.copyOf(bucketSums, capacity);
+        }
+        int i = size - 1, j = other.size - 1, k = union - 1;
+        boolean emptied = false;
+        // k - i counts other's buckets still to place that this lacks, so writing at k never overwrites an unread i
+        while (j >= 0) {
+            if (i >= 0 && buckets[i] > other.buckets[j]) {
+                buckets[k] = buckets[i];
+                bucketCounts[k] = bucketCounts[i];
+                bucketSums[k--] = bucketSums[i--];
+            } else if (i >= 0 && buckets[i] == other.buckets[j]) {
+                buckets[k] = buckets[i];
+                bucketCounts[k] = bucketCounts[i] + other.bucketCounts[j];
+                bucketSums[k] = bucketSums[i--] + other.bucketSums[j--];
+                emptied |= bucketCounts[k] == 0 && bucketSums[k] == 0;
+                k--;
             } else {
-                long n = bucketCounts[i] + other.bucketCounts[j], millis = bucketSums[i] + other.bucketSums[j];
-                if (n != 0 || millis != 0) {
-                    // a bucket whose count and sum cancel out is gone, as when a retraction empties it
-                    b[k] = buckets[i];
-                    c[k] = n;
-                    s[k++] = millis;
-                }
+                buckets[k] = other.buckets[j];
+                bucketCounts[k] = other.bucketCounts[j];
+                bucketSums[k--] = other.bucketSums[j--];
+            }
+        }
+        size = union;
+        if (emptied) {
+            dropEmptyBuckets();
+        }
+    }
+
+    /** How many bucket bounds this and {@code other} share. */
+    private int common(Parts other) {
+        int shared = 0;
+        for (int i = 0, j = 0; i < size && j < other.size; ) {
+            if (buckets[i] < other.buckets[j]) {
+                i++;
+            } else if (buckets[i] > other.buckets[j]) {
+                j++;
+            } else {
+                shared++;
                 i++;
                 j++;
             }
         }
-        buckets = b;
-        bucketCounts = c;
-        bucketSums = s;
+        return shared;
+    }
+
+    /** Removes the buckets whose count and sum cancelled out, as when a retraction empties them. */
+    private void dropEmptyBuckets() {
+        int k = 0;
+        for (int i = 0; i < size; i++) {
+            if (bucketCounts[i] != 0 || bucketSums[i] != 0) {
+                buckets[k] = buckets[i];
+                bucketCounts[k] = bucketCounts[i];
+                bucketSums[k++] = bucketSums[i];
+            }
+        }
         size = k;
     }
 

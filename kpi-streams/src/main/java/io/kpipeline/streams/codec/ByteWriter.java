@@ -62,9 +62,32 @@ public final class ByteWriter {
         if (s == null) {
             return writeUnsigned(0);
         }
+        if (s.length() < 127 && writeAscii(s)) {
+            return this;
+        }
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         writeUnsigned(bytes.length + 1L);
         return writeRaw(bytes);
+    }
+
+    /**
+     * Writes a short ASCII string (ids, keys, codes: nearly all the engine writes) straight into the buffer, with its
+     * one-byte length; false, having written nothing, when it holds another character. Encoding through
+     * {@link String#getBytes} allocated an array per string, a large share of what encoding state allocated.
+     */
+    private boolean writeAscii(String s) {
+        int n = s.length();
+        ensure(n + 1);
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                return false;
+            }
+            buf[size + 1 + i] = (byte) c;
+        }
+        buf[size] = (byte) (n + 1);
+        size += n + 1;
+        return true;
     }
 
     /** A count, then each string. */

@@ -58,7 +58,7 @@ public final class AccountContributions {
     private static void paying(AccountState account, BusinessCalendar calendar, List<Contribution> out) {
         Set<String> seen = new HashSet<>();
         for (AccountState.Win win : account.wins()) {
-            for (Dimension d : Dimension.values()) {
+            for (Dimension d : Dimension.ALL) {
                 String key = win.keys().get(d);
                 if (key == null) {
                     continue;

@@ -7,7 +7,7 @@ import java.util.List;
 
 /** The dimension and grain sets the catalogue's KPIs are declared over. */
 final class Scopes {
-    static final List<Dimension> ALL = List.of(Dimension.values());
+    static final List<Dimension> ALL = Dimension.ALL;
     /** A lead has no product, so lead-attributed KPIs have none either. */
     static final List<Dimension> NO_PRODUCT = List.of(Dimension.COMPANY, Dimension.TEAM, Dimension.REP,
             Dimension.REGION, Dimension.SOURCE, Dimension.SEGMENT);

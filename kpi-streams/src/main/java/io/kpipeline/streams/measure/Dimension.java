@@ -8,6 +8,8 @@ public enum Dimension {
     COMPANY("company", 'c'), TEAM("team", 't'), REP("rep", 'r'), REGION("region", 'g'), PRODUCT("product", 'p'),
     SOURCE("source", 's'), SEGMENT("segment", 'm');
 
+    /** Every dimension, in declaration order; {@link #values()} copies its array on each call, on hot paths too. */
+    public static final java.util.List<Dimension> ALL = java.util.List.of(values());
     private final String id;
     private final char code;
 
@@ -23,7 +25,7 @@ public enum Dimension {
 
     /** The dimension of a stored code; an unknown code is an error, never a guess. */
     public static Dimension byCode(char code) {
-        for (Dimension d : values()) {
+        for (Dimension d : ALL) {
             if (d.code == code) {
                 return d;
             }
@@ -36,7 +38,7 @@ public enum Dimension {
     }
 
     public static Dimension byId(String id) {
-        for (Dimension d : values()) {
+        for (Dimension d : ALL) {
             if (d.id.equals(id)) {
                 return d;
             }

@@ -4,7 +4,6 @@ import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.time.temporal.IsoFields;
 import java.time.temporal.TemporalAdjusters;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,6 +24,8 @@ public enum Grain {
     /** The calendar grains, shortest first (every grain but {@link #CURRENT}). */
     public static final java.util.List<Grain> CALENDAR = java.util.List.of(DAY, WEEK, MONTH, QUARTER, YEAR);
 
+    /** {@link #values()} once: it copies the array on every call, and decoding a delta looks a grain up. */
+    private static final Grain[] ALL = values();
     private final String id;
     private final char code;
     private final Pattern format;
@@ -42,7 +43,7 @@ public enum Grain {
 
     /** The grain of a stored code; an unknown code is an error, never a guess. */
     public static Grain byCode(char code) {
-        for (Grain g : values()) {
+        for (Grain g : ALL) {
             if (g.code == code) {
                 return g;
             }
@@ -57,7 +58,7 @@ public enum Grain {
 
     /** The grain named {@code id} in the API, or null. */
     public static Grain byId(String id) {
-        for (Grain grain : values()) {
+        for (Grain grain : ALL) {
             if (grain.id.equals(id)) {
                 return grain;
             }
@@ -117,14 +118,24 @@ public enum Grain {
             case DAY -> LocalDate.ofEpochDay(ordinal).toString();
             case WEEK -> {
                 LocalDate monday = LocalDate.ofEpochDay(ordinal);
-                yield String.format(Locale.ROOT, "%04d-W%02d", monday.get(IsoFields.WEEK_BASED_YEAR),
-                        monday.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
+                yield digits(monday.get(IsoFields.WEEK_BASED_YEAR), 4) + "-W" + digits(monday.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR), 2);
             }
-            case MONTH -> String.format(Locale.ROOT, "%04d-%02d", Math.floorDiv(ordinal, 12), Math.floorMod(ordinal, 12) + 1);
-            case QUARTER -> String.format(Locale.ROOT, "%04d-Q%d", Math.floorDiv(ordinal, 4), Math.floorMod(ordinal, 4) + 1);
-            case YEAR -> String.format(Locale.ROOT, "%04d", ordinal);
+            case MONTH -> digits(Math.floorDiv(ordinal, 12), 4) + "-" + digits(Math.floorMod(ordinal, 12) + 1, 2);
+            case QUARTER -> digits(Math.floorDiv(ordinal, 4), 4) + "-Q" + (Math.floorMod(ordinal, 4) + 1);
+            case YEAR -> digits(ordinal, 4);
             case CURRENT -> "current";
         };
+    }
+
+    /**
+     * {@code value} zero-padded to {@code width} characters, sign included, as {@code %0<width>d} prints it: the
+     * publisher formats a period for every point it sends, and {@link String#format} cost more than the point.
+     */
+    private static String digits(int value, int width) {
+        String text = Long.toString(Math.abs((long) value));
+        int digits = value < 0 ? width - 1 : width;
+        String padded = text.length() >= digits ? text : "0".repeat(digits - text.length()) + text;
+        return value < 0 ? "-" + padded : padded;
     }
 
     /**

@@ -68,6 +68,12 @@ final class EntityStageProcessor implements Processor<String, Object, String, Ob
     private CommitPacer pacer;
     /** input events taken since the last flush */
     private long taken;
+    /**
+     * This task's stream time as its meta store holds it, so that an event reads no store to compare with it; when
+     * {@link #ownStreamTimeRead} is false, not read yet or forgotten with the task's uncommitted work.
+     */
+    private long ownStreamTime;
+    private boolean ownStreamTimeRead;
 
     private final StreamClock clock;
 
@@ -104,6 +110,7 @@ final class EntityStageProcessor implements Processor<String, Object, String, Ob
         flushForwarder = new FlushForwarder(context);
         records.beforeFlush(() -> flushForwarder.run(this::sendDeltas));
         records.onClear(() -> {
+            ownStreamTimeRead = false;
             deltas.clear();
             oldestPending = -1;
             taken = 0;
@@ -244,9 +251,14 @@ final class EntityStageProcessor implements Processor<String, Object, String, Ob
     private void advanceStreamTime(CrmEvent event) {
         long occurred = event.getOccurredAt().toEpochMilli();
         clock.observe(occurred);
-        Long own = meta.get(STREAM_TIME);
-        if (own == null || occurred > own) {
+        if (!ownStreamTimeRead) {
+            Long own = meta.get(STREAM_TIME);
+            ownStreamTime = own == null ? Long.MIN_VALUE : own;
+            ownStreamTimeRead = true;
+        }
+        if (occurred > ownStreamTime) {
             meta.put(STREAM_TIME, occurred);
+            ownStreamTime = occurred;
         }
     }
 

@@ -283,7 +283,7 @@ final class UpdatePublisher {
      */
     private void markCalendarTurn() {
         int day = (int) today.toEpochDay();
-        for (Dimension d : Dimension.values()) {
+        for (Dimension d : Dimension.ALL) {
             for (String key : stored.keys(Measure.PIPELINE_OPEN, d, Grain.CURRENT, 0)) {
                 changed.mark(SeriesKey.series(Measure.PIPELINE_OPEN, d, Grain.CURRENT, 0, key));
             }

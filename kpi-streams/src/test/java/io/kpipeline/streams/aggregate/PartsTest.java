@@ -78,5 +78,25 @@ class PartsTest {
         }
         assertThat(a.merge(b).toBytes()).isEqualTo(all.toBytes());
         assertThat(new Parts().merge(all).toBytes()).isEqualTo(all.toBytes());
+        // merging into a series again reuses its arrays, grown and partly filled: b's changes twice, then undone
+        for (long d : second) {
+            all.add(1, 1, null, d);
+        }
+        for (long d : first.subList(0, Math.min(retracted, first.size()))) {
+            all.add(-1, 1, null, d);
+        }
+        assertThat(a.merge(b).toBytes()).isEqualTo(all.toBytes());
+        Parts undo = new Parts();
+        for (long d : second) {
+            undo.add(-1, 1, null, d);
+            undo.add(-1, 1, null, d);
+        }
+        for (long d : first.subList(0, Math.min(retracted, first.size()))) {
+            undo.add(1, 1, null, d);
+            undo.add(1, 1, null, d);
+        }
+        Parts onlyFirst = new Parts();
+        first.forEach(d -> onlyFirst.add(1, 1, null, d));
+        assertThat(a.merge(undo).toBytes()).isEqualTo(onlyFirst.toBytes());
     }
 }
