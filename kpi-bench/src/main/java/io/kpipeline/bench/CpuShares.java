@@ -26,8 +26,8 @@ final class CpuShares {
     private final Map<String, Long> startTicks;
     private final long startNanos = System.nanoTime();
     private final String applicationId;
-    private final long startGcCount = gcTotals()[0];
-    private final long startGcMillis = gcTotals()[1];
+    /** collections and milliseconds collecting when the run started (see {@link #gcTotals}) */
+    private final long[] startGc = gcTotals();
     private final Map<String, Double> ratioSums = new LinkedHashMap<>();
     private int ratioSamples;
 
@@ -63,8 +63,8 @@ final class CpuShares {
     void report(BenchReport report, String label, KafkaStreams streams, int threads, long events) {
         double seconds = Gauges.seconds(startNanos);
         long[] gc = gcTotals();
-        report.put(label + ": garbage collections", gc[0] - startGcCount, "");
-        report.put(label + ": time in garbage-collection pauses", 100.0 * (gc[1] - startGcMillis) / 1000 / seconds, "%");
+        report.put(label + ": garbage collections", gc[0] - startGc[0], "");
+        report.put(label + ": time in garbage-collection pauses", 100.0 * (gc[1] - startGc[1]) / 1000 / seconds, "%");
         long allocated = streamThreadsAllocated();
         if (allocated >= 0 && events > 0) {
             report.put(label + ": heap allocated by the stream threads per event", (double) allocated / events, "bytes");
